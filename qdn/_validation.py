@@ -1,0 +1,45 @@
+"""Input checks shared by the public functions. Each raises ``ValueError`` naming the problem."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["as_signal", "check_window", "is_power_of_two"]
+
+
+def is_power_of_two(x: int) -> bool:
+    return isinstance(x, (int, np.integer)) and x > 0 and (int(x) & (int(x) - 1)) == 0
+
+
+def as_signal(y, *, name: str = "signal", ndim: int = 1) -> np.ndarray:
+    """Return ``y`` as a finite float64 array of the given dimension, or raise ``ValueError``."""
+    try:
+        arr = np.asarray(y, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be an array of real numbers: {exc}") from None
+    if np.iscomplexobj(np.asarray(y)):
+        raise ValueError(f"{name} must be real-valued, got a complex array")
+    if arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got an array of shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty")
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        first = int(np.flatnonzero(bad.ravel())[0])
+        raise ValueError(
+            f"{name} contains {int(bad.sum())} non-finite value(s) (NaN or inf), first at flat "
+            f"index {first}"
+        )
+    return arr
+
+
+def check_window(window, n_samples: int) -> int:
+    """Validate a window size against a signal length (after any padding)."""
+    if not isinstance(window, (int, np.integer)) or isinstance(window, bool):
+        raise ValueError(f"window must be an integer, got {window!r}")
+    window = int(window)
+    if window < 2 or not is_power_of_two(window):
+        raise ValueError(f"window must be a power of two >= 2, got {window}")
+    if window > n_samples:
+        raise ValueError(f"window ({window}) is larger than the signal ({n_samples} samples)")
+    return window
