@@ -13,12 +13,12 @@ def is_power_of_two(x: int) -> bool:
 
 def as_signal(y, *, name: str = "signal", ndim: int = 1) -> np.ndarray:
     """Return ``y`` as a finite float64 array of the given dimension, or raise ``ValueError``."""
+    if np.iscomplexobj(y):
+        raise ValueError(f"{name} must be real-valued, got a complex array")
     try:
         arr = np.asarray(y, dtype=float)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} must be an array of real numbers: {exc}") from None
-    if np.iscomplexobj(np.asarray(y)):
-        raise ValueError(f"{name} must be real-valued, got a complex array")
     if arr.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D, got an array of shape {arr.shape}")
     if arr.size == 0:

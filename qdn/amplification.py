@@ -1,4 +1,4 @@
-"""Stage 3b, *amplify*: amplitude amplification about the prepared state, and its schedules.
+r"""Stage 3b, *amplify*: amplitude amplification about the prepared state, and its schedules.
 
 One round with phases ``(alpha, beta)`` is
 

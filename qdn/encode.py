@@ -1,4 +1,4 @@
-"""Stage 1, *encode*: the unitary T of the paper's supplement.
+r"""Stage 1, *encode*: the unitary T of the paper's supplement.
 
 .. math::
 

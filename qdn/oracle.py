@@ -1,4 +1,4 @@
-"""Stage 3a, the *oracle*: a phase on the good subspace.
+r"""Stage 3a, the *oracle*: a phase on the good subspace.
 
 .. math::
 

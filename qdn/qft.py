@@ -1,4 +1,4 @@
-"""Stages 2 and 4: the windowed QFT and its inverse, one m-qubit ``QFTGate`` on ``i``.
+r"""Stages 2 and 4: the windowed QFT and its inverse, one m-qubit ``QFTGate`` on ``i``.
 
 .. math:: F_M |i\rangle = \frac{1}{\sqrt{M}} \sum_k e^{2\pi i\, ik/M} |k\rangle
 

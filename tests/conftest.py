@@ -1,0 +1,21 @@
+import numpy as np
+import pytest
+from qiskit.quantum_info import Statevector
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(12345)
+
+
+def evolve(circuit, init: np.ndarray) -> np.ndarray:
+    """Qiskit's reference statevector simulation (independent of Aer)."""
+    return Statevector(init).evolve(circuit).data
+
+
+def random_state(num_qubits: int, rng, support=None) -> np.ndarray:
+    """A random normalised complex vector, optionally zero outside ``support`` (bool mask)."""
+    v = rng.normal(size=1 << num_qubits) + 1j * rng.normal(size=1 << num_qubits)
+    if support is not None:
+        v = np.where(support, v, 0)
+    return v / np.linalg.norm(v)
