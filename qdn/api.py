@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -16,7 +15,9 @@ from .execution import CIRCUIT_BACKENDS, backend_label, check_fits, run_sampler,
 from .layout import Layout
 from .pipeline import DenoisingProblem, build_circuit
 from .readout import counts_amplitudes, rescale, state_amplitudes
+from .methods import METHODS, run_method
 from .registers import VARIANTS
+from .result import DenoiseResult
 from .thresholds import resolve_thresholds
 
 __all__ = ["denoise", "DenoiseResult", "choose_backend", "AUTO_MAX_QUBITS"]
@@ -26,49 +27,6 @@ __all__ = ["denoise", "DenoiseResult", "choose_backend", "AUTO_MAX_QUBITS"]
 #: statevector fits in half the available memory); beyond it, the emulator.
 AUTO_MAX_QUBITS = 20
 DEFAULT_SHOTS = 8192
-
-
-@dataclass
-class DenoiseResult:
-    """Output of :func:`denoise`.
-
-    Attributes
-    ----------
-    denoised : ndarray
-        The denoised signal, same shape as the input.
-    circuit : QuantumCircuit or None
-        The circuit that ran (None for the emulator unless ``build_circuit=True``).
-    thresholds : ndarray
-        Per-window cutoffs (frequency bins).
-    iterations : int
-        Amplitude-amplification rounds.
-    schedule : Schedule
-        Phases of every round.
-    marked_weight : float
-        Good-subspace probability of the prepared state.
-    success_probability : float
-        Good-subspace probability after amplification (from the schedule).
-    backend : str
-    shots : int or None
-    state : ndarray or None
-        Final amplitudes on ``(anc, j, i)``, shape ``(2, P, M)``, for exact readout.
-    counts : dict or None
-        Measured counts keyed by ``i + M*j + N*anc``, for sampled readout.
-    """
-
-    denoised: np.ndarray
-    circuit: QuantumCircuit | None
-    thresholds: np.ndarray
-    iterations: int
-    schedule: Schedule
-    marked_weight: float
-    success_probability: float
-    backend: str
-    shots: int | None
-    layout: Layout
-    amplitude_map: AmplitudeMap
-    state: np.ndarray | None = None
-    counts: dict | None = None
 
 
 def _pad(y: np.ndarray, pad: bool) -> np.ndarray:
@@ -93,6 +51,7 @@ def denoise(
     y,
     window: int = 16,
     *,
+    method: str = "qdn",
     threshold="auto",
     schedule: str = "exact",
     variant: str = "register",
@@ -115,6 +74,9 @@ def denoise(
         Noisy signal (finite, real, not constant).
     window : int
         Window length M, a power of two <= N.
+    method : str
+        "qdn" (default), the quantum baselines "qft" and "qwt" (:mod:`qdn.baselines`), or the
+        classical "fft-window", "wavelet", "wiener", "savgol" (:mod:`qdn.classical`).
     threshold : int, array of length P, callable or "auto"
         Per-window cutoffs (see :mod:`qdn.thresholds`). "auto" is per-window SURE.
     schedule : {"exact", "grover", "fixed-point"}
@@ -159,6 +121,8 @@ def denoise(
     >>> bool(qdn.metrics.psnr(clean, res.denoised) > qdn.metrics.psnr(clean, noisy))
     True
     """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; valid: {', '.join(map(repr, METHODS))}")
     y = as_signal(y)
     n_orig = y.size
     if y.size < 2:
@@ -173,6 +137,13 @@ def denoise(
         raise ValueError(f"mean_bits must be a positive integer, got {mean_bits!r}")
     y = _pad(y, pad)
     window = check_window(window, y.size)
+    if method != "qdn":
+        res = run_method(
+            method, y, window=window, threshold=threshold, backend=backend, shots=shots, seed=seed,
+            encoding=encoding, floor=floor, mean_bits=mean_bits,
+        )
+        res.denoised = res.denoised[:n_orig]
+        return res
     layout = Layout.from_sizes(y.size, window, mean_bits)
     amap = AmplitudeMap.fit(y, encoding, floor=floor, bits=mean_bits)
     windows = y.reshape(layout.P, layout.M)
