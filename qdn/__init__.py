@@ -8,7 +8,8 @@ frequencies, exact amplitude amplification about the prepared state.
 
 from . import metrics
 from .api import DenoiseResult, choose_backend, denoise
+from .quantum_input import StateDenoiseResult, denoise_state
 from .reference import spectral_projection
 
-__all__ = ["denoise", "DenoiseResult", "choose_backend", "metrics", "spectral_projection"]
+__all__ = ["denoise", "denoise_state", "DenoiseResult", "StateDenoiseResult", "choose_backend", "metrics", "spectral_projection"]
 __version__ = "0.1.0"

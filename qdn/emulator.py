@@ -26,7 +26,7 @@ import numpy as np
 from .amplification import Schedule, make_schedule
 from .thresholds import frequency_mask
 
-__all__ = ["prepared_spectrum", "emulate_state", "sample_state"]
+__all__ = ["prepared_spectrum", "quantum_spectrum", "amplify_spectrum", "emulate_state", "sample_state"]
 
 ScheduleSpec = Union[str, Schedule, Callable[[float], Schedule]]
 
@@ -67,7 +67,30 @@ def emulate_state(
         Complex amplitudes, the same numbers as the circuit's statevector on ``anc``, ``j``, ``i``.
     iterations : ndarray, shape (...)
     """
-    spec = prepared_spectrum(amplitudes)
+    return amplify_spectrum(prepared_spectrum(amplitudes), thresholds, schedule, two_sided=two_sided, **schedule_options)
+
+
+def quantum_spectrum(state: np.ndarray) -> np.ndarray:
+    """Prepared state after the QFT for *quantum input*: ``state`` (shape ``(..., P, M)``, the
+    process's amplitudes on ``(j, i)``) sits in the ``anc = 0`` branch; ``anc = 1`` is empty."""
+    psi = np.asarray(state, complex)
+    spec = np.zeros(psi.shape[:-2] + (2,) + psi.shape[-2:], complex)
+    spec[..., 0, :, :] = np.fft.ifft(psi, axis=-1) * np.sqrt(psi.shape[-1])
+    return spec
+
+
+def amplify_spectrum(
+    spec: np.ndarray,
+    thresholds: np.ndarray,
+    schedule: ScheduleSpec = "exact",
+    *,
+    two_sided: bool = True,
+    **schedule_options,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Amplification and inverse QFT of a prepared spectrum on ``(..., anc, j, k)``.
+
+    The shared second half of :func:`emulate_state`; see it for the return values.
+    """
     batch = spec.shape[:-3]
     M = spec.shape[-1]
     thresholds = np.broadcast_to(np.asarray(thresholds), batch + spec.shape[-2:-1])

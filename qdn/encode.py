@@ -28,7 +28,7 @@ from ._gates import controlled_x_on_value
 from .layout import Layout
 from .registers import frame, reg
 
-__all__ = ["value_setting", "amplitude_encoding", "encode_circuit"]
+__all__ = ["value_setting", "amplitude_encoding", "encode_circuit", "process_encoding"]
 
 
 def value_setting(
@@ -74,6 +74,37 @@ def encode_circuit(
     """
     qc = frame(layout, variant, two_sided, name="encode")
     amplitude_encoding(qc, angles)
+    if variant == "register":
+        if mean_codes is None or thresholds is None:
+            raise ValueError("the register variant needs mean_codes and thresholds")
+        value_setting(qc, reg(qc, "j"), reg(qc, "mean"), mean_codes)
+        value_setting(qc, reg(qc, "j"), reg(qc, "thre"), thresholds)
+    return qc
+
+
+def process_encoding(
+    layout: Layout,
+    process: QuantumCircuit,
+    mean_codes: Sequence[int] | None = None,
+    thresholds: Sequence[int] | None = None,
+    *,
+    variant: str = "register",
+    two_sided: bool = True,
+) -> QuantumCircuit:
+    """The *encode* stage for quantum input (the paper's eq. 4 turned into eq. 3).
+
+    ``process`` (n = m + p qubits, no measurements) prepares ``sum_x alpha_x |x>`` with
+    ``x = i + M*j``: its qubits 0..m-1 become ``i`` and m..n-1 become ``j``. The value-setting
+    of the register variant follows; ``anc`` stays in 0 (the oracle's ``anc = 0`` condition is
+    then always met).
+    """
+    if process.num_qubits != layout.n:
+        raise ValueError(f"process acts on {process.num_qubits} qubits; the signal needs n = {layout.n}")
+    if process.num_clbits or any(inst.operation.name in ("measure", "reset") for inst in process.data):
+        raise ValueError("process must be unitary: remove its measurements and resets")
+    qc = frame(layout, variant, two_sided, name="encode")
+    gate = process.to_gate(label="process")
+    qc.append(gate, reg(qc, "i") + reg(qc, "j"))
     if variant == "register":
         if mean_codes is None or thresholds is None:
             raise ValueError("the register variant needs mean_codes and thresholds")

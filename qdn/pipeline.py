@@ -16,7 +16,7 @@ import numpy as np
 from qiskit import ClassicalRegister, QuantumCircuit
 
 from .amplification import Schedule, amplification_round
-from .encode import encode_circuit
+from .encode import encode_circuit, process_encoding
 from .layout import Layout
 from .oracle import oracle_circuit
 from .qft import windowed_qft
@@ -31,7 +31,8 @@ class DenoisingProblem:
     """Amplitude-amplification problem of one windowed signal.
 
     ``amplitudes`` are ``cos(theta_ji)`` with shape ``(P, M)``; ``thresholds`` the per-window
-    cutoffs; ``mean_codes`` the a-bit window means (register variant).
+    cutoffs; ``mean_codes`` the a-bit window means (register variant). For quantum input,
+    ``process`` is the circuit preparing the signal state and ``amplitudes`` may be None.
     """
 
     layout: Layout
@@ -40,17 +41,20 @@ class DenoisingProblem:
     mean_codes: np.ndarray
     variant: str = "register"
     two_sided: bool = True
+    process: QuantumCircuit | None = None
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.variant not in VARIANTS:
             raise ValueError(f"unknown variant {self.variant!r}; valid: {', '.join(map(repr, VARIANTS))}")
-        if np.shape(self.amplitudes) != (self.layout.P, self.layout.M):
+        if self.process is None and np.shape(self.amplitudes) != (self.layout.P, self.layout.M):
             raise ValueError(f"amplitudes must have shape {(self.layout.P, self.layout.M)}")
 
     @property
     def weight(self) -> float:
         """Marked weight ``sin^2(theta)`` of ``A|0>``, computed classically."""
+        if self.process is not None:
+            raise ValueError("the marked weight of a quantum input is unknown: use the fixed-point schedule or estimate it by sampling")
         return marked_weight(self.amplitudes, self.thresholds, two_sided=self.two_sided)
 
     @property
@@ -61,6 +65,11 @@ class DenoisingProblem:
         return frame(self.layout, self.variant, self.two_sided, name=name)
 
     def encode(self) -> QuantumCircuit:
+        if self.process is not None:
+            return process_encoding(
+                self.layout, self.process, self.mean_codes, self.thresholds,
+                variant=self.variant, two_sided=self.two_sided,
+            )
         angles = 2.0 * np.arccos(np.clip(self.amplitudes, -1.0, 1.0))
         return encode_circuit(
             self.layout, angles.ravel(), self.mean_codes, self.thresholds,
