@@ -47,6 +47,14 @@ def value_setting(
     return qc
 
 
+def _set_window_codes(qc: QuantumCircuit, mean_codes, thresholds) -> None:
+    """Write each window's mean code and threshold into ``mean`` and ``thre``, controlled by ``j``."""
+    if mean_codes is None or thresholds is None:
+        raise ValueError("the register variant needs mean_codes and thresholds")
+    value_setting(qc, reg(qc, "j"), reg(qc, "mean"), mean_codes)
+    value_setting(qc, reg(qc, "j"), reg(qc, "thre"), thresholds)
+
+
 def amplitude_encoding(qc: QuantumCircuit, angles: np.ndarray) -> QuantumCircuit:
     """H on ``i`` and ``j``, then one UCRY multiplexor writing ``Ry(angles[j*M+i])`` on ``anc``."""
     i, j, anc = reg(qc, "i"), reg(qc, "j"), reg(qc, "anc")
@@ -75,10 +83,7 @@ def encode_circuit(
     qc = frame(layout, variant, two_sided, name="encode")
     amplitude_encoding(qc, angles)
     if variant == "register":
-        if mean_codes is None or thresholds is None:
-            raise ValueError("the register variant needs mean_codes and thresholds")
-        value_setting(qc, reg(qc, "j"), reg(qc, "mean"), mean_codes)
-        value_setting(qc, reg(qc, "j"), reg(qc, "thre"), thresholds)
+        _set_window_codes(qc, mean_codes, thresholds)
     return qc
 
 
@@ -106,8 +111,5 @@ def process_encoding(
     gate = process.to_gate(label="process")
     qc.append(gate, reg(qc, "i") + reg(qc, "j"))
     if variant == "register":
-        if mean_codes is None or thresholds is None:
-            raise ValueError("the register variant needs mean_codes and thresholds")
-        value_setting(qc, reg(qc, "j"), reg(qc, "mean"), mean_codes)
-        value_setting(qc, reg(qc, "j"), reg(qc, "thre"), thresholds)
+        _set_window_codes(qc, mean_codes, thresholds)
     return qc
