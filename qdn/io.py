@@ -1,7 +1,15 @@
-"""Reading and writing 1-D signals (CSV, NPY), with atomic writes."""
+"""Reading and writing 1-D signals (CSV, NPY, WAV, DICOM waveforms), with atomic writes.
+
+:func:`read_signal_meta` returns the signal and what is needed to write it back in the same
+kind: the WAV sample rate and sample type; for DICOM, the dataset and the channel, so the
+output is the same waveform object with that channel's samples replaced (raw values
+``(x - baseline) / (sensitivity * correction)``, rounded and clipped to the sample type), a
+new SOPInstanceUID and a SeriesDescription saying it was denoised.
+"""
 
 from __future__ import annotations
 
+import copy
 import csv
 import os
 import tempfile
@@ -10,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["read_signal", "write_signal", "atomic_write"]
+__all__ = ["read_signal", "read_signal_meta", "write_signal", "atomic_write"]
 
 
 def atomic_write(path: str | os.PathLike, write: Callable[[str], None], *, force: bool = False) -> Path:
@@ -35,11 +43,83 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None], *, force
 
 
 def read_signal(path: str | os.PathLike, column: str | None = None) -> np.ndarray:
-    """Read a 1-D signal from ``.npy`` or ``.csv`` (one column, or the named ``column``)."""
+    """Read a 1-D signal from ``.npy``, ``.csv``, ``.wav`` or a DICOM waveform (``.dcm``).
+
+    ``column`` names a CSV column, or a WAV/DICOM channel (index, or DICOM channel label).
+    """
+    return read_signal_meta(path, column)[0]
+
+
+def _pick_channel(labels: list[str], column: str | None, path: Path) -> int:
+    if column is None:
+        if len(labels) == 1:
+            return 0
+        raise ValueError(f"{path} has {len(labels)} channels {labels}; choose one with --column (index or label)")
+    if column in labels:
+        return labels.index(column)
+    try:
+        idx = int(column)
+    except ValueError:
+        raise ValueError(f"channel {column!r} not found in {path}; channels: {labels}") from None
+    if not 0 <= idx < len(labels):
+        raise ValueError(f"channel index {idx} out of range for {path} ({len(labels)} channels)")
+    return idx
+
+
+def _read_wav(path: Path, column):
+    from scipy.io import wavfile
+
+    try:
+        rate, data = wavfile.read(path)
+    except (ValueError, OSError) as exc:
+        raise ValueError(f"{path} is not a readable WAV file: {exc}") from None
+    chans = 1 if data.ndim == 1 else data.shape[1]
+    idx = _pick_channel([str(k) for k in range(chans)], column, path)
+    y = data if data.ndim == 1 else data[:, idx]
+    return y.astype(float), {"kind": "wav", "rate": int(rate), "dtype": data.dtype.str}
+
+
+def _read_dicom_waveform(path: Path, column):
+    import pydicom
+    from pydicom.errors import InvalidDicomError
+
+    try:
+        ds = pydicom.dcmread(path)
+    except (InvalidDicomError, OSError, ValueError) as exc:
+        raise ValueError(f"{path} is not a readable DICOM file: {exc}") from None
+    if "WaveformSequence" not in ds:
+        raise ValueError(f"{path} holds no DICOM waveform (use the image reader for pixel data)")
+    seq = ds.WaveformSequence[0]
+    labels = []
+    for k, ch in enumerate(seq.ChannelDefinitionSequence):
+        try:
+            labels.append(str(ch.ChannelSourceSequence[0].CodeMeaning))
+        except (AttributeError, IndexError):
+            labels.append(str(k))
+    idx = _pick_channel(labels, column, path)
+    try:
+        y = np.asarray(ds.waveform_array(0)[:, idx], float)
+    except Exception as exc:  # pydicom raises several kinds for malformed waveform data
+        raise ValueError(f"{path}: cannot decode the waveform ({exc})") from None
+    return y, {"kind": "dicom", "dataset": ds, "channel": idx, "label": labels[idx]}
+
+
+def read_signal_meta(path: str | os.PathLike, column: str | None = None) -> tuple[np.ndarray, dict]:
+    """Like :func:`read_signal`, also returning what :func:`write_signal` needs (``meta``)."""
     path = Path(path)
     if not path.exists():
         raise ValueError(f"input file {path} does not exist")
+    if path.stat().st_size == 0:
+        raise ValueError(f"{path} is empty")
     suffix = path.suffix.lower()
+    if suffix == ".wav":
+        return _read_wav(path, column)
+    if suffix in (".dcm", ".dicom"):
+        return _read_dicom_waveform(path, column)
+    return _read_table(path, suffix, column), {"kind": suffix.lstrip(".")}
+
+
+def _read_table(path: Path, suffix: str, column: str | None) -> np.ndarray:
     if suffix == ".npy":
         try:
             data = np.load(path, allow_pickle=False)
@@ -71,13 +151,62 @@ def read_signal(path: str | os.PathLike, column: str | None = None) -> np.ndarra
             return np.array([float(r[idx]) for r in rows])
         except (ValueError, IndexError) as exc:
             raise ValueError(f"{path}: not a numeric column ({exc})") from None
-    raise ValueError(f"unsupported input format {suffix!r}; valid: .csv, .txt, .npy")
+    raise ValueError(f"unsupported input format {suffix!r}; valid: .csv, .txt, .npy, .wav, .dcm")
 
 
-def write_signal(path: str | os.PathLike, columns: Mapping[str, np.ndarray], *, force: bool = False) -> Path:
-    """Write named columns to ``.csv`` (with a header) or the ``denoised`` column to ``.npy``."""
+def _write_wav(tmp: str, y: np.ndarray, meta: Mapping | None) -> None:
+    from scipy.io import wavfile
+
+    rate = int(meta.get("rate", 1000)) if meta else 1000
+    dtype = np.dtype(meta["dtype"]) if meta and "dtype" in meta else np.dtype(np.float32)
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        data = np.clip(np.rint(y), info.min, info.max).astype(dtype)
+    else:
+        data = y.astype(dtype)
+    wavfile.write(tmp, rate, data)
+
+
+def _write_dicom_waveform(tmp: str, y: np.ndarray, meta: Mapping | None) -> None:
+    from pydicom.uid import generate_uid
+
+    if not meta or meta.get("kind") != "dicom":
+        raise ValueError("writing a DICOM waveform needs a DICOM waveform input (its dataset is reused)")
+    ds = copy.deepcopy(meta["dataset"])
+    seq = ds.WaveformSequence[0]
+    ch = seq.ChannelDefinitionSequence[meta["channel"]]
+    n_ch, n_s = int(seq.NumberOfWaveformChannels), int(seq.NumberOfWaveformSamples)
+    if y.size != n_s:
+        raise ValueError(f"denoised length {y.size} differs from the waveform's {n_s} samples")
+    if int(seq.WaveformBitsAllocated) != 16 or seq.WaveformSampleInterpretation != "SS":
+        raise ValueError("only 16-bit signed (SS) DICOM waveforms can be written back")
+    raw = np.frombuffer(seq.WaveformData, dtype="<i2").reshape(n_s, n_ch).copy()
+    scale = float(ch.get("ChannelSensitivity", 1.0)) * float(ch.get("ChannelSensitivityCorrectionFactor", 1.0))
+    values = (y - float(ch.get("ChannelBaseline", 0.0))) / scale
+    raw[:, meta["channel"]] = np.clip(np.rint(values), -32768, 32767).astype("<i2")
+    seq.WaveformData = raw.tobytes()
+    ds.SOPInstanceUID = generate_uid()
+    file_meta = getattr(ds, "file_meta", None)
+    if file_meta is not None and "MediaStorageSOPInstanceUID" in file_meta:
+        file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+    ds.SeriesDescription = f"qdn denoised ({meta.get('label', 'channel')})"
+    ds.save_as(tmp, enforce_file_format=True)
+
+
+def write_signal(
+    path: str | os.PathLike, columns: Mapping[str, np.ndarray], *, force: bool = False, meta: Mapping | None = None
+) -> Path:
+    """Write named columns to ``.csv`` (with a header), or the ``denoised`` column to ``.npy``,
+    ``.wav`` (sample rate and type from ``meta``) or a DICOM waveform (``meta`` from a DICOM
+    input)."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix == ".wav":
+        return atomic_write(path, lambda tmp: _write_wav(tmp, np.asarray(columns["denoised"], float), meta), force=force)
+    if suffix in (".dcm", ".dicom"):
+        if not meta or meta.get("kind") != "dicom":
+            raise ValueError("writing a DICOM waveform needs a DICOM waveform input (its dataset is reused)")
+        return atomic_write(path, lambda tmp: _write_dicom_waveform(tmp, np.asarray(columns["denoised"], float), meta), force=force)
     if suffix == ".npy":
         return atomic_write(path, lambda tmp: np.save(tmp, np.asarray(columns["denoised"])), force=force)
     if suffix in (".csv", ".txt"):
@@ -87,4 +216,4 @@ def write_signal(path: str | os.PathLike, columns: Mapping[str, np.ndarray], *, 
             path, lambda tmp: np.savetxt(tmp, table, delimiter=",", header=",".join(names), comments="", fmt="%.10g"),
             force=force,
         )
-    raise ValueError(f"unsupported output format {suffix!r}; valid: .csv, .txt, .npy")
+    raise ValueError(f"unsupported output format {suffix!r}; valid: .csv, .txt, .npy, .wav, .dcm")
