@@ -65,6 +65,7 @@ def denoise(
     floor: float = 0.25,
     min_weight: float | None = None,
     delta: float = 0.05,
+    noise: Any = None,
 ) -> DenoiseResult:
     """Denoise a 1-D signal with the windowed quantum Fourier thresholding of Dutta et al.
 
@@ -105,6 +106,14 @@ def denoise(
     min_weight, delta : float
         Fixed-point schedule: lower bound on the marked weight (default: the actual one) and
         target error (success >= 1 - delta**2).
+    noise : None, scenario, NoiseModel, BackendV2 or a sequence of them
+        Quantum noise injected into the denoising circuit (:mod:`qdn.quantum_noise`):
+        ``PhaseNoise(eps, stages=...)`` and ``BitFlipNoise(p, stages=...)`` (unitary per
+        realisation; exact readout on the emulator — Fourier stages only — or Aer statevector,
+        each realisation decoded and the outputs averaged; sampled on ``"aer"``), an Aer
+        ``NoiseModel`` or ``AerNoise(model, stages=...)``, or a backend whose
+        ``AerSimulator.from_backend`` noise is used (sampled readout on Aer). A noise that matches
+        no gate of the circuit raises ``ValueError``. See :func:`qdn.quantum_noise.run_noisy`.
 
     Returns
     -------
@@ -156,7 +165,7 @@ def denoise(
     sched = make_schedule(schedule, weight, min_weight=min_weight, delta=delta)
     num_qubits = problem.num_qubits
 
-    if backend is None:
+    if backend is None and noise is None:
         backend = choose_backend(num_qubits)
     if isinstance(backend, str) and backend not in CIRCUIT_BACKENDS + ("emulator",):
         raise ValueError(
@@ -164,8 +173,17 @@ def denoise(
         )
     rng = np.random.default_rng(seed)
     circuit = None
-    state = counts = None
-    if backend == "emulator":
+    state = counts = c_hat = None
+    if noise is not None:
+        from .quantum_noise import mean_aligned_state, run_noisy
+
+        run = run_noisy(problem, sched, noise, backend=backend, shots=shots, seed=seed)
+        backend, circuit, counts, shots = run.backend, run.circuit, run.counts, run.shots
+        if run.states is not None:
+            # averaged-trajectory exact readout: decode each realisation, average the outputs
+            c_hat = np.mean([rescale(st[0], float(amps.sum())) for st in run.states], axis=0)
+            state = mean_aligned_state(run.states)
+    elif backend == "emulator":
         state, _ = emulate_state(amps, taus, sched, two_sided=two_sided)
         if shots is not None:
             counts = sample_state(state, shots, rng)
@@ -182,11 +200,12 @@ def denoise(
             if shots is not None:
                 counts = sample_state(state, shots, rng)
 
-    if counts is not None:
-        good, _ = counts_amplitudes(counts, layout)
-    else:
-        good = state[0]
-    c_hat = rescale(good, float(amps.sum()))
+    if c_hat is None:
+        if counts is not None:
+            good, _ = counts_amplitudes(counts, layout)
+        else:
+            good = state[0]
+        c_hat = rescale(good, float(amps.sum()))
     denoised = amap.decode(c_hat).ravel()[:n_orig]
     return DenoiseResult(
         denoised=denoised,

@@ -54,7 +54,10 @@ def wiener(y, *, size: int = 5, noise: float | None = None) -> np.ndarray:
     """Adaptive Wiener filter of ``size`` samples; noise power from the MAD estimate."""
     y = as_signal(y)
     noise = mad_sigma(y) ** 2 if noise is None else noise
-    return sps.wiener(y, mysize=size, noise=noise)
+    # scipy divides by the local variance before replacing flat neighbourhoods by their mean;
+    # the division warning on those (discarded) samples is harmless
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return sps.wiener(y, mysize=size, noise=noise)
 
 
 def savgol(y, *, window_length: int | None = None, polyorder: int = 3) -> np.ndarray:

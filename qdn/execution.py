@@ -19,6 +19,7 @@ __all__ = [
     "available_memory",
     "check_fits",
     "run_statevector",
+    "run_statevectors",
     "run_sampler",
     "backend_label",
 ]
@@ -87,16 +88,62 @@ def _aer_simulator(method: str = "automatic", seed: int | None = None):
     return AerSimulator(method=method, seed_simulator=seed)
 
 
+def _lower_for_aer(circuit: QuantumCircuit, sim, optimization_level: int = 1) -> QuantumCircuit:
+    """Transpile for Aer's target. Aer 0.18 crashes (segfault) on the inverse of a
+    ``multiplexer`` op that ``StatePreparation`` leaves behind, so those are lowered to u/cx."""
+    tqc = generate_preset_pass_manager(optimization_level=optimization_level, backend=sim).run(circuit)
+    if "multiplexer" in tqc.count_ops():
+        tqc = generate_preset_pass_manager(optimization_level=optimization_level, basis_gates=["u", "cx"]).run(tqc)
+    return tqc
+
+
 def run_statevector(circuit: QuantumCircuit, *, seed: int | None = None) -> np.ndarray:
     """Exact final statevector of ``circuit`` (no measurements) on Aer."""
     sim = _aer_simulator("statevector", seed)
-    qc = circuit.copy()
-    qc.save_statevector()
-    tqc = generate_preset_pass_manager(optimization_level=1, backend=sim).run(qc)
+    tqc = _lower_for_aer(circuit, sim)
+    tqc.save_statevector()
     result = sim.run(tqc).result()
     if not result.success:
         raise RuntimeError(f"Aer failed: {result.status}")
     return np.asarray(result.get_statevector(tqc))
+
+
+def run_statevectors(
+    circuit: QuantumCircuit,
+    parameters: list | tuple = (),
+    values: np.ndarray | None = None,
+    *,
+    seed: int | None = None,
+) -> np.ndarray:
+    """Exact final statevectors of a parametrised ``circuit`` on Aer, one per row of ``values``.
+
+    ``parameters`` are the circuit's parameters and ``values`` their values, shape
+    ``(K, len(parameters))``: one Aer job with K parameter bindings (noise realisations,
+    :mod:`qdn.quantum_noise`). Returns shape ``(K, 2**q)``.
+    """
+    if not len(parameters):
+        k = 1 if values is None else max(1, len(values))
+        return np.repeat(run_statevector(circuit, seed=seed)[None, :], k, axis=0)
+    sim = _aer_simulator("statevector", seed)
+    tqc = _lower_for_aer(circuit, sim)
+    tqc.save_statevector()
+    values = np.asarray(values, float).reshape(-1, len(parameters))
+    kept = set(tqc.parameters)
+    binds = {p: values[:, i].tolist() for i, p in enumerate(parameters) if p in kept}
+    result = sim.run(tqc, parameter_binds=[binds]).result()
+    if not result.success:
+        raise RuntimeError(f"Aer failed: {result.status}")
+    return np.array([np.asarray(result.get_statevector(k)) for k in range(len(values))])
+
+
+def _pub(isa: QuantumCircuit, parameter_values) -> tuple:
+    """A sampler PUB; ``parameter_values`` is ``(parameters, values (K, len(parameters)))``."""
+    if parameter_values is None or not len(parameter_values[0]):
+        return (isa,)
+    params, values = parameter_values
+    column = {p: i for i, p in enumerate(params)}
+    order = [column[p] for p in isa.parameters]
+    return (isa, np.asarray(values, float)[:, order])
 
 
 def run_sampler(
@@ -106,22 +153,42 @@ def run_sampler(
     shots: int,
     seed: int | None = None,
     optimization_level: int = 1,
+    parameter_values: tuple | None = None,
+    noise_model: Any = None,
+    check: Any = None,
 ) -> dict[int, int]:
     """Integer counts of the ``meas`` register of ``circuit`` (V2 sampler).
 
     ``backend`` is ``"aer"`` (ideal Aer sampler) or any ``BackendV2``; the circuit is lowered to
     the backend's target first (Aer primitives do not transpile).
+
+    Noise plumbing (:mod:`qdn.quantum_noise`): ``parameter_values = (parameters, values)``
+    samples ``shots`` shots for each of the K rows of ``values`` (shape ``(K, len(parameters))``)
+    and pools the counts; ``noise_model`` (``"aer"`` only) is attached to the Aer simulator, whose
+    target is then the model's basis gates; ``check(isa)`` is called on the lowered circuit
+    before it runs (to reject a noise model that matches no gate).
     """
     if backend == "aer":
         from qiskit_aer.primitives import SamplerV2
 
-        sim = _aer_simulator(seed=seed)
-        isa = generate_preset_pass_manager(optimization_level=optimization_level, backend=sim).run(circuit)
-        sampler = SamplerV2(default_shots=shots, seed=seed)
+        if noise_model is None:
+            sim = _aer_simulator(seed=seed)
+            options = None
+        else:
+            from qiskit_aer import AerSimulator
+
+            sim = AerSimulator(noise_model=noise_model, seed_simulator=seed)
+            options = {"backend_options": {"noise_model": noise_model}}
+        isa = _lower_for_aer(circuit, sim, optimization_level)
+        sampler = SamplerV2(default_shots=shots, seed=seed, options=options)
     else:
         from qiskit.primitives import BackendSamplerV2
 
+        if noise_model is not None:
+            raise ValueError("noise_model is for backend='aer'; a BackendV2 carries its own noise")
         isa = generate_preset_pass_manager(optimization_level=optimization_level, backend=backend).run(circuit)
         sampler = BackendSamplerV2(backend=backend, options={"default_shots": shots, "seed_simulator": seed})
-    pub = sampler.run([isa], shots=shots).result()[0]
+    if check is not None:
+        check(isa)
+    pub = sampler.run([_pub(isa, parameter_values)], shots=shots).result()[0]
     return {int(k): int(v) for k, v in pub.data.meas.get_int_counts().items()}
