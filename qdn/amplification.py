@@ -150,9 +150,12 @@ def make_schedule(name: str, weight: float, *, min_weight: float | None = None, 
 
 def zero_reflection(template: QuantumCircuit, alpha: float) -> QuantumCircuit:
     """``S_0(alpha)`` on the reflection qubits of ``template`` (all but ``work``)."""
+    inner = template.copy_empty_like(name="zero_reflection", vars_mode="drop")
+    qubits = reflection_qubits(inner)
+    pattern_phase(inner, qubits, [0] * len(qubits), alpha)
+    # wrapped as one named instruction so noise and resource reports can target the stage
     qc = template.copy_empty_like(name="zero_reflection", vars_mode="drop")
-    qubits = reflection_qubits(qc)
-    pattern_phase(qc, qubits, [0] * len(qubits), alpha)
+    qc.append(inner.to_gate(), qc.qubits)
     return qc
 
 
