@@ -33,7 +33,14 @@ from .pipeline import DenoisingProblem, build_circuit
 from .readout import counts_amplitudes, state_amplitudes
 from .thresholds import frequency_mask, max_threshold
 
-__all__ = ["denoise_state", "StateDenoiseResult", "estimate_window_weights", "estimate_marked_weight"]
+__all__ = [
+    "denoise_state",
+    "StateDenoiseResult",
+    "estimate_window_weights",
+    "estimate_marked_weight",
+    "signal_process",
+    "noisy_signal_process",
+]
 
 
 @dataclass
@@ -222,3 +229,33 @@ def denoise_state(
         backend=backend if isinstance(backend, str) else str(getattr(backend, "name", backend)),
         counts=counts,
     )
+
+
+def signal_process(y) -> QuantumCircuit:
+    """A process preparing the state ``y / ||y||`` (Qiskit's ``StatePreparation``), name ``"process"``."""
+    from qiskit.circuit.library import StatePreparation
+
+    y = np.asarray(y, float)
+    n = int(np.log2(y.size))
+    if y.size < 2 or 1 << n != y.size:
+        raise ValueError(f"signal length must be a power of two >= 2, got {y.size}")
+    norm = np.linalg.norm(y)
+    if norm == 0:
+        raise ValueError("the signal is all zeros: it has no quantum state")
+    qc = QuantumCircuit(n, name="process")
+    qc.append(StatePreparation(y / norm), range(n))
+    return qc
+
+
+def noisy_signal_process(y, epsilon: float = 0.1, *, p: float = 0.0, seed=None) -> QuantumCircuit:
+    """The paper's noisy quantum process: prepare ``y``'s state, then an n-qubit QFT and IQFT
+    with phase noise ``epsilon`` (one realisation, bound) and, for ``p > 0``, bit flips after
+    the Hadamards drawn as one trajectory (:mod:`qdn.quantum_noise`)."""
+    from .quantum_noise import BitFlipNoise, NoisyCircuit, PhaseNoise, fourier_roundtrip
+
+    proc = signal_process(y)
+    comps = [PhaseNoise(epsilon)] + ([BitFlipNoise(p)] if p > 0 else [])
+    nc = NoisyCircuit(fourier_roundtrip(proc.num_qubits), comps)
+    noisy = proc.copy()
+    noisy.compose(nc.bind(nc.draws(seed)[0]), inplace=True)
+    return noisy

@@ -17,12 +17,13 @@ __all__ = ["spectral_projection", "marked_weight"]
 def spectral_projection(windows: np.ndarray, thresholds: np.ndarray, *, two_sided: bool = True) -> np.ndarray:
     """Per-window projection onto the kept bins; ``windows`` has shape ``(..., P, M)``.
 
-    Real for two-sided masks (up to float error); complex for one-sided ones.
+    Real for real input and two-sided masks (up to float error); complex for one-sided masks
+    or complex input (a quantum state).
     """
     windows = np.asarray(windows)
     mask = frequency_mask(windows.shape[-1], thresholds, two_sided)
     out = np.fft.ifft(np.fft.fft(windows, axis=-1) * mask, axis=-1)
-    return out.real if two_sided else out
+    return out.real if two_sided and not np.iscomplexobj(windows) else out
 
 
 def marked_weight(amplitudes: np.ndarray, thresholds: np.ndarray, *, two_sided: bool = True) -> float:

@@ -99,3 +99,31 @@ def test_bad_input():
     measured.measure(0, 0)
     with pytest.raises(ValueError, match="unitary"):
         denoise_state(measured, 4, threshold=1, backend="statevector", shots_for_means=4)
+
+
+def test_noisy_process_experiment_runs_small(tmp_path):
+    """The paper's quantum-noise experiment through this path, at CI size."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).parent.parent / "benchmarks" / "quantum_input.py"
+    spec = importlib.util.spec_from_file_location("quantum_input_bench", path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["quantum_input_bench"] = mod
+    spec.loader.exec_module(mod)
+    assert mod.main(["--quick", "--out", str(tmp_path)]) == 0
+    text = (tmp_path / "quantum_input.md").read_text()
+    assert "PSNR (dB) vs phase-noise amplitude eps" in text and "| HeaviSine | fixed-point |" in text
+
+
+def test_noisy_process_at_zero_noise_is_the_clean_process():
+    from qiskit.quantum_info import Statevector
+
+    from qdn.quantum_input import noisy_signal_process, signal_process
+
+    y = demo_signal("Bumps", 32) + 1
+    a = Statevector(noisy_signal_process(y, 0.0, seed=1)).data
+    assert_allclose(a, Statevector(signal_process(y)).data, atol=1e-12)
+    b = Statevector(noisy_signal_process(y, 0.2, seed=1)).data
+    assert np.linalg.norm(b - a) > 1e-2
