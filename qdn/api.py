@@ -71,8 +71,10 @@ def denoise(
 
     Parameters
     ----------
-    y : array_like, shape (N,)
-        Noisy signal (finite, real, not constant).
+    y : array_like, shape (N,) or (H, W)
+        Noisy signal (finite, real, not constant). A 2-D array is an image, denoised in square
+        patches of side ``window`` by :func:`qdn.image.denoise_image` (which returns an
+        ``ImageDenoiseResult``; more options there: radial masks, cycle spinning).
     window : int
         Window length M, a power of two <= N.
     method : str
@@ -132,6 +134,16 @@ def denoise(
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; valid: {', '.join(map(repr, METHODS))}")
+    if np.ndim(y) == 2 and not isinstance(y, str):
+        # an image: square patches of side `window` (qdn.image)
+        if method != "qdn" or noise is not None or not two_sided:
+            raise ValueError("2-D input supports method='qdn', two-sided masks and no noise= (see qdn.image.denoise_image)")
+        from .image import denoise_image
+
+        return denoise_image(
+            y, window, threshold=threshold, schedule=schedule, variant=variant, backend=backend, shots=shots,
+            seed=seed, encoding=encoding, pad=pad, mean_bits=mean_bits, floor=floor, min_weight=min_weight, delta=delta,
+        )
     y = as_signal(y)
     n_orig = y.size
     if y.size < 2:

@@ -12,7 +12,7 @@ import qdn
         (np.array([1.0, np.nan, 2.0, 3.0]), {}, "non-finite"),
         (np.array([1.0, np.inf, 2.0, 3.0]), {}, "non-finite"),
         (np.array([]), {}, "empty"),
-        (np.ones((4, 4)), {}, "1-D"),
+        (np.ones((4, 4, 4)), {}, "1-D"),
         (np.arange(16.0), {"window": 6}, "power of two"),
         (np.arange(16.0), {"window": 32}, "larger than the signal"),
         (np.arange(12.0), {"window": 4, "pad": False}, "not a power of two"),

@@ -1,0 +1,289 @@
+"""qdn on medical images against the image denoisers people use.
+
+Images (all load offline, shared/DESIGN.md §5), each scaled to [0, 1] by its own min and max:
+
+* ``CT_small``: pydicom's 128x128 CT slice (Hounsfield units before scaling);
+* ``MR_small``: pydicom's 64x64 MR slice;
+* ``phantom``: ``skimage.data.shepp_logan_phantom()`` resized to 128x128 (anti-aliased).
+
+The two scans carry their own acquisition noise; they serve as the "clean" reference here.
+
+Noise (seeded, :mod:`qdn.image_noise`): AWGN with sigma = 0.08 (noisy PSNR about 22 dB) and
+Poisson counting noise with 30 expected photons at the brightest pixel.
+
+Methods, every parameter set by the method's own automatic rule from the noisy image alone
+(no method ever sees the clean image):
+
+* ``qdn``: :func:`qdn.image.denoise_image` on the exact emulator (the same amplitudes as the
+  circuit), 8x8 patches, separable square mask, exact schedule, per-patch SURE cutoffs with
+  sigma from the MAD of the finest diagonal Haar detail; ``qdn cs16`` adds cycle spinning over
+  16 shifts (16 circuit runs); ``qdn radial cs16`` uses the disc mask.
+* ``TV``: ``skimage.restoration.denoise_tv_chambolle``; TV has no rule of its own for its
+  weight, so it is chosen by scikit-image's self-supervised J-invariant calibration
+  (``calibrate_denoiser``, weights 0.01..0.5 on a log grid), which sees only the noisy image.
+* ``NLM``: ``denoise_nl_means`` with ``sigma = estimate_sigma(noisy)``, ``h = 0.8 sigma``,
+  ``patch_size=5``, ``patch_distance=6``, ``fast_mode=True`` (scikit-image's documented setting).
+* ``wavelet``: ``denoise_wavelet(method="BayesShrink", mode="soft", rescale_sigma=True)``
+  (sigma estimated inside, MAD of the finest diagonal detail).
+* ``BM3D``: ``bm3d.bm3d(noisy, sigma_psd=estimate_sigma(noisy))`` when the optional ``bm3d``
+  package is importable (never vendored: its license forbids redistribution).
+
+No variance-stabilising transform is applied for Poisson noise, for any method.
+
+PSNR (:func:`qdn.metrics.psnr`, data range 1) and SSIM (``skimage.metrics.structural_similarity``,
+data range 1). A second table measures what cycle spinning costs (circuit runs, emulator time)
+and gains on CT_small.
+
+Usage: ``python benchmarks/images.py [--quick] [--out DIR]``. The full run writes
+``benchmarks/results/images.md`` and ``images.png``; ``--quick`` (fewer images and shifts) only
+prints unless ``--out`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT.parent))
+
+from qdn import image_noise  # noqa: E402
+from qdn.image import denoise_image  # noqa: E402
+from qdn.metrics import psnr  # noqa: E402
+
+SIGMA = 0.08
+PEAK = 30.0
+WINDOW = 8
+
+
+def load_images(quick: bool) -> dict[str, np.ndarray]:
+    from pydicom.data import get_testdata_file
+    from skimage import data, transform
+
+    from qdn.image_io import read_image
+
+    images = {
+        "CT_small": read_image(get_testdata_file("CT_small.dcm"))[0],
+        "MR_small": read_image(get_testdata_file("MR_small.dcm"))[0],
+        "phantom": transform.resize(data.shepp_logan_phantom(), (128, 128), anti_aliasing=True),
+    }
+    if quick:
+        images.pop("CT_small")
+    return {k: (v - v.min()) / np.ptp(v) for k, v in images.items()}
+
+
+def noises(clean: np.ndarray, seed: int) -> dict[str, np.ndarray]:
+    return {
+        f"AWGN s={SIGMA}": image_noise.awgn(clean, sigma=SIGMA, seed=seed),
+        f"Poisson peak={PEAK:g}": image_noise.poisson(clean, peak=PEAK, seed=seed),
+    }
+
+
+def bm3d_or_none():
+    try:
+        import bm3d  # noqa: F401
+    except ImportError:
+        return None
+    return bm3d
+
+
+def methods(quick: bool) -> dict:
+    from skimage.restoration import (
+        calibrate_denoiser,
+        denoise_nl_means,
+        denoise_tv_chambolle,
+        denoise_wavelet,
+        estimate_sigma,
+    )
+
+    def tv(noisy):
+        weights = {"weight": list(np.geomspace(0.01, 0.5, 12))}
+        best = calibrate_denoiser(noisy, denoise_tv_chambolle, denoise_parameters=weights)
+        return best(noisy)
+
+    def nlm(noisy):
+        s = float(estimate_sigma(noisy))
+        return denoise_nl_means(noisy, h=0.8 * s, sigma=s, fast_mode=True, patch_size=5, patch_distance=6)
+
+    def wavelet(noisy):
+        return denoise_wavelet(noisy, method="BayesShrink", mode="soft", rescale_sigma=True)
+
+    table = {
+        "qdn": lambda y: denoise_image(y, WINDOW, backend="emulator").denoised,
+        "qdn cs16": lambda y: denoise_image(y, WINDOW, backend="emulator", cycle_spins=16).denoised,
+        "qdn radial cs16": lambda y: denoise_image(y, WINDOW, backend="emulator", shape="radial", cycle_spins=16).denoised,
+        "TV (J-inv. calibrated)": tv,
+        "NLM (h=0.8 sigma)": nlm,
+        "wavelet BayesShrink": wavelet,
+    }
+    bm3d = bm3d_or_none()
+    if bm3d is not None:
+        table["BM3D"] = lambda y: bm3d.bm3d(y, sigma_psd=float(estimate_sigma(y)))
+    return table
+
+
+def ssim(clean, est) -> float:
+    from skimage.metrics import structural_similarity
+
+    return float(structural_similarity(clean, est, data_range=1.0))
+
+
+def run_comparison(quick: bool):
+    rows, figures = [], []
+    meth = methods(quick)
+    for name, clean in load_images(quick).items():
+        for noise_name, noisy in noises(clean, seed=7).items():
+            results = {"noisy": (noisy, 0.0)}
+            for mname, fn in meth.items():
+                t0 = time.perf_counter()
+                out = np.asarray(fn(noisy), float)
+                results[mname] = (out, time.perf_counter() - t0)
+            for mname, (out, secs) in results.items():
+                rows.append((name, noise_name, mname, psnr(clean, out, data_range=1.0), ssim(clean, out), secs))
+            figures.append((name, noise_name, clean, results))
+    return rows, figures
+
+
+def run_spinning(quick: bool):
+    clean = load_images(False)["CT_small"]
+    out = []
+    for noise_name, noisy in noises(clean, seed=7).items():
+        for k in ([1, 4, 16] if quick else [1, 2, 4, 8, 16, 32, 64]):
+            t0 = time.perf_counter()
+            res = denoise_image(noisy, WINDOW, backend="emulator", cycle_spins=k)
+            secs = time.perf_counter() - t0
+            out.append((noise_name, k, res.runs, psnr(clean, res.denoised, data_range=1.0), ssim(clean, res.denoised), secs))
+    return out
+
+
+def _qubits(variant: str) -> int:
+    from qdn.image import PatchLayout
+
+    return PatchLayout.from_shape(128, 128, WINDOW).num_qubits(variant, "separable")
+
+
+def markdown(rows, spin, quick: bool) -> str:
+    import pydicom
+    import skimage
+
+    bm3d = "installed" if bm3d_or_none() is not None else "not installed here: no BM3D rows (optional `bm3d` package)"
+    lines = [
+        "# qdn on images: against TV, NLM, wavelets" + (" (quick run)" if quick else ""),
+        "",
+        "Generated by `python benchmarks/images.py`" + (" --quick" if quick else "") + ". Images scaled to [0, 1]; "
+        f"AWGN sigma = {SIGMA}, Poisson with {PEAK:g} photons at the peak (seed 7). qdn runs on the exact "
+        f"emulator (same amplitudes as the circuit, tests hold them to 1e-9), {WINDOW}x{WINDOW} patches, "
+        "per-patch SURE cutoffs, exact schedule. Every method sets its parameters by its own "
+        "automatic rule from the noisy image (module docstring). BM3D: " + bm3d + ".",
+        "",
+        f"Python {platform.python_version()}, scikit-image {skimage.__version__}, pydicom {pydicom.__version__}; "
+        "time in seconds on this machine (2 cores).",
+        "",
+        "## PSNR (dB) / SSIM",
+        "",
+        "| image | noise | method | PSNR | SSIM | time (s) |",
+        "|---|---|---|---:|---:|---:|",
+    ]
+    best = {}
+    for img, noise, m, p, s, t in rows:
+        if m != "noisy" and not m.startswith("qdn"):
+            key = (img, noise)
+            best[key] = max(best.get(key, -np.inf), p)
+    for img, noise, m, p, s, t in rows:
+        lines.append(f"| {img} | {noise} | {m} | {p:.2f} | {s:.3f} | {t:.2f} |")
+    lines += ["", "## Where qdn stands", ""]
+    for (img, noise), bp in best.items():
+        q = [p for i, n, m, p, s, t in rows if (i, n) == (img, noise) and m == "qdn cs16"][0]
+        q0 = [p for i, n, m, p, s, t in rows if (i, n) == (img, noise) and m == "qdn"][0]
+        lines.append(
+            f"- {img}, {noise}: qdn {q0:.2f} dB, with cycle spinning {q:.2f} dB; best classical "
+            f"{bp:.2f} dB ({q - bp:+.2f} dB for qdn cs16)."
+        )
+    classical = sorted({m for _, _, m, *_ in rows if m != "noisy" and not m.startswith("qdn")})
+    cases = sorted({(i, n) for i, n, *_ in rows})
+    score = {(i, n, m): p for i, n, m, p, *_ in rows}
+    lines.append("")
+    for m in classical:
+        wins = [c for c in cases if score[(*c, "qdn cs16")] > score[(*c, m)]]
+        lines.append(f"- qdn cs16 beats {m} in {len(wins)} of {len(cases)} cases" + (
+            ": " + ", ".join(f"{i} {n}" for i, n in wins) if wins else "") + ".")
+    lines += [
+        "",
+        "Why qdn loses where it loses: it is a per-patch linear low-pass (a square or disc of kept "
+        "2-D frequencies, chosen by SURE), so edges inside a patch are blurred or, when SURE keeps "
+        "high frequencies to save an edge, the noise on that patch stays; NLM and TV adapt to edges "
+        "pixel by pixel. Under Poisson noise the noise level varies with the intensity, while qdn's "
+        "SURE uses one global sigma (MAD of the finest diagonal Haar detail): bright patches "
+        "are under-smoothed (visible on CT_small in images.png). Without cycle spinning the 8x8 "
+        "patch grid shows as blocking; cycle spinning removes most of it.",
+    ]
+    lines += [
+        "",
+        "## Cycle spinning on CT_small: cost and gain",
+        "",
+        f"Each shift is one more run of the whole circuit (for CT_small, {WINDOW}x{WINDOW} patches: "
+        f"{_qubits('register')} qubits in the register variant, {_qubits('compact')} in the compact one); "
+        "the emulator time grows the same way.",
+        "",
+        "| noise | shifts | circuit runs | PSNR | SSIM | emulator time (s) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for noise, k, runs, p, s, t in spin:
+        lines.append(f"| {noise} | {k} | {runs} | {p:.2f} | {s:.3f} | {t:.2f} |")
+    return "\n".join(lines) + "\n"
+
+
+def figure(figures, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cols = ["clean", "noisy", "qdn", "qdn cs16", "best classical"]
+    fig, axes = plt.subplots(len(figures), len(cols), figsize=(2.3 * len(cols), 2.45 * len(figures)))
+    axes = np.atleast_2d(axes)
+    for r, (name, noise, clean, results) in enumerate(figures):
+        classical = [m for m in results if m != "noisy" and not m.startswith("qdn")]
+        best = max(classical, key=lambda m: psnr(clean, results[m][0], data_range=1.0))
+        panels = [("clean", clean), ("noisy", results["noisy"][0]), ("qdn", results["qdn"][0]),
+                  ("qdn cs16", results["qdn cs16"][0]), (best, results[best][0])]
+        for c, (title, im) in enumerate(panels):
+            ax = axes[r, c]
+            ax.imshow(np.clip(im, 0, 1), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            label = title if c else f"{name}\n{noise}"
+            if c:
+                label += f"\n{psnr(clean, im, data_range=1.0):.1f} dB, SSIM {ssim(clean, im):.2f}"
+            ax.set_title(label, fontsize=7.5)
+    fig.suptitle("noisy / qdn (8x8 patches, SURE) / qdn with 16-shift cycle spinning / best classical by PSNR", fontsize=9)
+    fig.tight_layout(rect=(0, 0, 1, 0.975))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer images and shifts; prints unless --out")
+    parser.add_argument("--out", type=Path, default=None, help="output folder (default benchmarks/results for a full run)")
+    args = parser.parse_args(argv)
+    out = args.out if args.out is not None else (None if args.quick else ROOT / "results")
+    rows, figs = run_comparison(args.quick)
+    spin = run_spinning(args.quick)
+    text = markdown(rows, spin, args.quick)
+    print(text)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "images.md").write_text(text)
+        figure(figs, out / "images.png")
+        print(f"wrote {out / 'images.md'} and {out / 'images.png'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,381 @@
+"""2-D pipeline: circuits against the emulator, the emulator against the per-patch reference,
+automatic thresholds, cycle spinning, padding; image noise."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from qiskit.quantum_info import Statevector
+from skimage import data, transform
+
+from qdn import image_noise
+from qdn.emulator import amplify_spectrum, prepared_spectrum
+from qdn.image import (
+    PatchLayout,
+    amplify_plane,
+    denoise_image,
+    image_frame,
+    image_oracle,
+    image_qft,
+    mad_sigma_2d,
+    max_threshold_2d,
+    patch_mask,
+    patch_projection,
+    patchify,
+    spin_shifts,
+    unpatchify,
+)
+from qdn.metrics import psnr
+from qdn.thresholds import frequency_mask
+
+
+def _rel(a, b):
+    return np.max(np.abs(a - b)) / np.max(np.abs(b))
+
+
+def _reference(img, window, taus, shape):
+    H, W = img.shape
+    return unpatchify(patch_projection(patchify(img, window), taus, shape), H, W)
+
+
+@pytest.fixture(scope="module")
+def phantom():
+    img = transform.resize(data.shepp_logan_phantom(), (128, 128), anti_aliasing=True)
+    return (img - img.min()) / np.ptp(img)
+
+
+# ------------------------------------------------------------------------------ layout, masks
+def test_patch_convention_matches_flat_index(rng):
+    img = rng.normal(size=(16, 32))
+    patches = patchify(img, 4)
+    assert patches.shape == (32, 4, 4)
+    # patch j = jx + Px*jy, pixel (iy, ix): flat index j*M*M + iy*M + ix
+    jy, jx, iy, ix = 2, 5, 1, 3
+    assert patches.reshape(-1)[(jx + 8 * jy) * 16 + iy * 4 + ix] == img[jy * 4 + iy, jx * 4 + ix]
+    assert_allclose(unpatchify(patches, 16, 32), img)
+
+
+def test_layout_sizes():
+    lay = PatchLayout.from_shape(32, 64, 8)
+    assert (lay.M, lay.Py, lay.Px, lay.P, lay.H, lay.W) == (8, 4, 8, 32, 32, 64)
+    assert lay.num_qubits("compact", "separable") == 6 + 5 + 1 + 4
+    assert lay.num_qubits("compact", "radial") == 6 + 5 + 1 + 1
+    assert lay.num_qubits("register", "separable") == 6 + 4 + 5 + 3 + 1 + 5
+    with pytest.raises(ValueError, match="compact"):
+        lay.num_qubits("register", "radial")
+    assert image_frame(lay, "register").num_qubits == lay.num_qubits("register")
+
+
+def test_masks():
+    M = 8
+    d = np.array([0, 1, 2, 3, 4, 3, 2, 1])
+    sep = patch_mask(M, np.array([2]), "separable")[0]
+    assert_allclose(sep, np.maximum(d[:, None], d[None, :]) <= 2)
+    rad = patch_mask(M, np.array([3]), "radial")[0]
+    assert_allclose(rad, d[:, None] ** 2 + d[None, :] ** 2 <= 9)
+    assert patch_mask(M, max_threshold_2d(M, "separable"), "separable").all()
+    assert patch_mask(M, max_threshold_2d(M, "radial"), "radial").all()
+    assert not patch_mask(M, max_threshold_2d(M, "radial") - 1, "radial").all()
+
+
+# ------------------------------------------------------------------------------ circuit parts
+def test_2d_qft_is_m_times_ifft2(rng):
+    lay = PatchLayout(m=2, py=0, px=1)
+    qc = image_qft(lay, variant="compact")
+    n = qc.num_qubits
+    x = rng.normal(size=(2, 4, 4)) + 1j * rng.normal(size=(2, 4, 4))  # (j, iy, ix)
+    x /= np.linalg.norm(x)
+    full = np.zeros(1 << n, complex)
+    full[: x.size] = x.ravel()  # anc = work = 0
+    out = Statevector(full).evolve(qc).data[: x.size].reshape(2, 4, 4)
+    assert_allclose(out, 4 * np.fft.ifft2(x), atol=1e-12)
+
+
+@pytest.mark.parametrize("variant,shape", [("register", "separable"), ("compact", "separable"), ("compact", "radial")])
+def test_oracle_phases(variant, shape, rng):
+    lay = PatchLayout(m=2, py=1, px=1, a=1)
+    M, P = lay.M, lay.P
+    taus = rng.integers(0, max_threshold_2d(M, shape) + 1, size=P)
+    taus[0] = 0
+    phase = 0.7
+    qc = image_oracle(lay, taus, phase, variant=variant, shape=shape)
+    w = lay.work_size(variant, shape)
+    n_data = qc.num_qubits - w
+    psi = rng.normal(size=1 << n_data) + 1j * rng.normal(size=1 << n_data)
+    psi /= np.linalg.norm(psi)
+    full = np.zeros(1 << qc.num_qubits, complex)
+    full[: psi.size] = psi
+    out = Statevector(full).evolve(qc).data
+    assert np.abs(out[psi.size :]).max() < 1e-12  # work qubits return to 0
+    idx = np.arange(psi.size)
+    kx, ky = idx & (M - 1), (idx >> lay.m) & (M - 1)
+    dx, dy = np.minimum(kx, M - kx), np.minimum(ky, M - ky)
+    if variant == "register":  # i, mean(a), j, thre(m), anc
+        j = (idx >> (2 * lay.m + lay.a)) & (P - 1)
+        tau = (idx >> (2 * lay.m + lay.a + lay.p)) & (M - 1)
+        anc = idx >> (2 * lay.m + lay.a + lay.p + lay.b)
+    else:  # i, j, anc
+        j = (idx >> (2 * lay.m)) & (P - 1)
+        tau = taus[j]
+        anc = idx >> (2 * lay.m + lay.p)
+    kept = np.maximum(dx, dy) <= tau if shape == "separable" else dx**2 + dy**2 <= tau**2
+    expected = np.where((anc == 0) & kept, np.exp(1j * phase), 1.0) * psi
+    assert_allclose(out[: psi.size], expected, atol=1e-12)
+
+
+# ------------------------------------------------------------------------------ emulator
+@pytest.mark.parametrize("shape", ["separable", "radial"])
+@pytest.mark.parametrize("size,window", [((32, 32), 4), ((32, 64), 8), ((64, 64), 16), ((8, 8), 8)])
+def test_emulator_exact_equals_patch_projection(size, window, shape, rng):
+    img = np.cumsum(np.cumsum(rng.normal(size=size), 0), 1)
+    P = (size[0] // window) * (size[1] // window)
+    taus = rng.integers(0, max_threshold_2d(window, shape) + 1, size=P)
+    res = denoise_image(img, window, threshold=taus, shape=shape, backend="emulator")
+    assert res.denoised.shape == size
+    assert _rel(res.denoised, _reference(img, window, taus, shape)) < 1e-9
+    assert res.success_probability > 1 - 1e-9
+    assert res.thresholds.shape == (size[0] // window, size[1] // window)
+
+
+def test_amplify_plane_reproduces_1d_emulator(rng):
+    amps = rng.uniform(0.25, 1.0, size=(3, 8, 16))  # batch, P, M
+    taus = rng.integers(0, 9, size=(3, 8))
+    spec = prepared_spectrum(amps)
+    for schedule in ["exact", "grover", "fixed-point"]:
+        ref, it_ref = amplify_spectrum(spec, taus, schedule)
+        good = np.stack([frequency_mask(16, t) for t in taus])
+        out, iters, schedules = amplify_plane(spec, good, schedule, core_ndim=2)
+        assert_allclose(np.fft.fft(out, axis=-1) / 4, ref, atol=1e-13)
+        assert (iters == it_ref).all() and len(schedules) == 3
+
+
+def test_full_threshold_returns_input(rng):
+    img = rng.normal(size=(16, 32))
+    for shape in ["separable", "radial"]:
+        res = denoise_image(img, 8, threshold=max_threshold_2d(8, shape), shape=shape, backend="emulator")
+        assert_allclose(res.denoised, img, atol=1e-9 * np.ptp(img))
+
+
+# ------------------------------------------------------------------------------ circuits
+def _agree(img, window, variant, shape, schedule, taus, **kw):
+    sv = denoise_image(img, window, threshold=taus, backend="statevector", variant=variant,
+                       shape=shape, schedule=schedule, delta=0.2, **kw)
+    em = denoise_image(img, window, threshold=taus, backend="emulator", shape=shape,
+                       schedule=schedule, delta=0.2, **kw)
+    assert sv.circuit is not None and em.circuit is None
+    assert sv.circuit.num_qubits == sv.layout.num_qubits(variant, shape)
+    assert sv.iterations == em.iterations
+    assert np.max(np.abs(sv.state - em.state)) <= 1e-9
+    assert_allclose(sv.denoised, em.denoised, rtol=0, atol=1e-9 * np.ptp(img))
+    if schedule == "exact":
+        assert _rel(sv.denoised, _reference(img, window, taus, shape)) < 1e-6
+    return sv, em
+
+
+@pytest.mark.parametrize(
+    "size,window,variant,shape,schedule",
+    [
+        (16, 4, "compact", "separable", "exact"),
+        (16, 4, "compact", "radial", "grover"),
+        (16, 8, "compact", "separable", "fixed-point"),
+        (16, 8, "compact", "radial", "exact"),
+        (32, 8, "compact", "separable", "exact"),
+        (32, 8, "compact", "radial", "exact"),
+        (32, 4, "compact", "radial", "fixed-point"),
+        (16, 4, "register", "separable", "exact"),
+    ],
+)
+def test_circuit_equals_emulator(size, window, variant, shape, schedule, rng):
+    img = rng.normal(size=(size, size)) + np.linspace(0, 2, size)[None, :]
+    taus = rng.integers(0, max_threshold_2d(window, shape) + 1, size=(size // window) ** 2)
+    _agree(img, window, variant, shape, schedule, taus)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "size,window,schedule",
+    [(16, 8, "grover"), (32, 4, "exact"), (32, 8, "fixed-point")],
+)
+def test_circuit_equals_emulator_register_large(size, window, schedule, rng):
+    img = rng.normal(size=(size, size))
+    taus = rng.integers(0, window // 2 + 1, size=(size // window) ** 2)
+    _agree(img, window, "register", "separable", schedule, taus)
+
+
+def test_circuit_with_several_rounds(rng):
+    img = np.zeros((16, 16))
+    img[rng.integers(0, 16, 6), rng.integers(0, 16, 6)] = 1.0  # sparse: small marked weight
+    img += 0.01 * rng.normal(size=img.shape)
+    sv, _ = _agree(img, 4, "compact", "separable", "exact", np.zeros(16, int), floor=0.02)
+    assert sv.iterations >= 2
+
+
+def test_auto_threshold_on_circuit(rng, phantom):
+    clean = transform.resize(phantom, (16, 16), anti_aliasing=True)
+    noisy = image_noise.awgn(clean, sigma=0.08, seed=2)
+    sv = denoise_image(noisy, 4, backend="statevector", variant="compact")
+    em = denoise_image(noisy, 4, backend="emulator")
+    assert_allclose(sv.denoised, em.denoised, atol=1e-9)
+    assert (sv.thresholds == em.thresholds).all()
+
+
+def test_cycle_spinning_on_circuit_runs_one_circuit_per_shift(rng):
+    img = rng.normal(size=(16, 16))
+    sv = denoise_image(img, 4, threshold=1, backend="statevector", variant="compact", cycle_spins=3)
+    em = denoise_image(img, 4, threshold=1, backend="emulator", cycle_spins=3)
+    assert sv.runs == 3 and len(sv.all_iterations) == 3
+    assert_allclose(sv.denoised, em.denoised, atol=1e-9 * np.ptp(img))
+
+
+def test_sampled_readout_on_aer(rng):
+    img = rng.uniform(size=(16, 16)) + 1.0
+    ex = denoise_image(img, 4, threshold=1, backend="emulator")
+    aer = denoise_image(img, 4, threshold=1, backend="aer", variant="compact", shots=200_000, seed=5)
+    assert aer.counts is not None and aer.shots == 200_000
+    assert np.max(np.abs(aer.denoised - ex.denoised)) < 0.1 * np.ptp(img)
+    em = denoise_image(img, 4, threshold=1, backend="emulator", shots=200_000, seed=5)
+    assert np.max(np.abs(em.denoised - ex.denoised)) < 0.1 * np.ptp(img)
+
+
+def test_auto_backend_rule(rng):
+    small = denoise_image(rng.normal(size=(8, 8)), 4, threshold=1, variant="compact")
+    assert small.backend == "statevector" and small.circuit is not None
+    big = denoise_image(rng.normal(size=(256, 256)), 8, threshold=1)
+    assert big.backend == "emulator" and big.circuit is None
+    radial = denoise_image(rng.normal(size=(8, 8)), 4, threshold=1, shape="radial")  # register + radial
+    assert radial.backend == "emulator"
+
+
+# ------------------------------------------------------------------------------ thresholds
+def test_mad_sigma_2d_estimates_the_noise(phantom):
+    for sigma in [0.02, 0.1]:
+        noisy = image_noise.awgn(phantom, sigma=sigma, seed=1)
+        assert mad_sigma_2d(noisy) == pytest.approx(sigma, rel=0.15)
+
+
+def test_auto_threshold_improves_psnr(phantom):
+    awgn, pois = image_noise.awgn(phantom, sigma=0.08, seed=3), image_noise.poisson(phantom, peak=30, seed=3)
+    for noisy, gain in [(awgn, 4.0), (pois, 1.5)]:
+        res = denoise_image(noisy, 8, backend="emulator")
+        assert psnr(phantom, res.denoised) > psnr(phantom, noisy) + gain
+        assert res.sigma == pytest.approx(mad_sigma_2d(noisy))
+
+
+def test_threshold_forms(rng):
+    img = rng.normal(size=(32, 32))
+    const = denoise_image(img, 8, threshold=2, backend="emulator")
+    grid = denoise_image(img, 8, threshold=np.full((4, 4), 2), backend="emulator")
+    flat = denoise_image(img, 8, threshold=np.full(16, 2), backend="emulator")
+    call = denoise_image(img, 8, threshold=lambda mean: 2, backend="emulator")
+    for other in (grid, flat, call):
+        assert_allclose(const.denoised, other.denoised)
+    by_mean = denoise_image(img, 8, threshold=lambda mean: 1 if mean > 0 else 3, backend="emulator")
+    means = patchify(img, 8).mean(axis=(1, 2)).reshape(4, 4)
+    assert (by_mean.thresholds == np.where(means > 0, 1, 3)).all()
+
+
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        (dict(threshold=5), "must lie in"),
+        (dict(threshold=np.ones(3, int)), "one entry per patch"),
+        (dict(threshold="sure"), "unknown threshold"),
+        (dict(threshold=np.ones(16, int), cycle_spins=2), "unshifted"),
+        (dict(window=6), "power of two"),
+        (dict(window=64), "larger than the image"),
+        (dict(shape="round"), "unknown shape"),
+        (dict(shape="radial", backend="statevector"), "compact"),
+        (dict(backend="qpu"), "unknown backend"),
+        (dict(cycle_spins=65), "exceeds"),
+        (dict(cycle_spins=[(0, 9)]), "shifts"),
+        (dict(shots=0), "shots"),
+    ],
+)
+def test_bad_arguments(kwargs, match, rng):
+    kwargs = {"window": 8, **kwargs}
+    with pytest.raises(ValueError, match=match):
+        denoise_image(rng.normal(size=(32, 32)), **kwargs)
+
+
+def test_bad_images():
+    with pytest.raises(ValueError, match="2-D"):
+        denoise_image(np.zeros(16), 4)
+    with pytest.raises(ValueError, match="constant"):
+        denoise_image(np.ones((16, 16)), 4)
+    with pytest.raises(ValueError, match="non-finite"):
+        denoise_image(np.full((16, 16), np.nan), 4)
+
+
+# ------------------------------------------------------------------------------ padding, spinning
+def test_padding_by_reflection_and_crop(rng):
+    img = rng.normal(size=(50, 37))
+    res = denoise_image(img, 8, threshold=2, backend="emulator")
+    assert res.denoised.shape == (50, 37) and res.padded_shape == (64, 64)
+    padded = np.pad(img, ((0, 14), (0, 27)), mode="symmetric")
+    ref = _reference(padded, 8, np.full(64, 2), "separable")[:50, :37]
+    assert _rel(res.denoised, ref) < 1e-9
+    with pytest.raises(ValueError, match="pad=True"):
+        denoise_image(img, 8, pad=False, backend="emulator")
+
+
+def test_spin_shifts_order():
+    assert spin_shifts(8, 0) == [(0, 0)] == spin_shifts(8, 1)
+    assert spin_shifts(8, 4) == [(0, 0), (4, 4), (0, 4), (4, 0)]
+    full = spin_shifts(8, 64)
+    assert len(set(full)) == 64 and all(0 <= a < 8 and 0 <= b < 8 for a, b in full)
+
+
+def test_cycle_spinning_reduces_blocking(phantom):
+    noisy = image_noise.awgn(phantom, sigma=0.08, seed=4)
+    one = denoise_image(noisy, 8, backend="emulator")
+    spun = denoise_image(noisy, 8, backend="emulator", cycle_spins=16)
+    assert spun.runs == 16 and one.runs == 1
+    assert spun.all_thresholds.shape == (16, 16, 16)
+    assert psnr(phantom, spun.denoised) > psnr(phantom, one.denoised) + 1.0
+
+
+def test_cycle_spinning_is_exact_average_of_shifted_projections(rng):
+    img = rng.normal(size=(16, 16))
+    res = denoise_image(img, 4, threshold=1, backend="emulator", cycle_spins=[(0, 0), (2, 1)])
+    rows = np.pad(np.arange(16), (2, 0), mode="symmetric")[:16]
+    cols = np.pad(np.arange(16), (1, 0), mode="symmetric")[:16]
+    shifted = _reference(img[np.ix_(rows, cols)], 4, np.ones(16, int), "separable")
+    total, hits = _reference(img, 4, np.ones(16, int), "separable"), np.ones((16, 16))
+    np.add.at(total, np.ix_(rows, cols), shifted)
+    np.add.at(hits, np.ix_(rows, cols), 1.0)
+    assert_allclose(res.denoised, total / hits, atol=1e-9)
+
+
+# ------------------------------------------------------------------------------ image noise
+def test_image_noise(phantom):
+    x = phantom.copy()
+    noisy = image_noise.awgn(x, 15.0, seed=1)
+    assert 10 * np.log10(np.sum(x**2) / np.sum((noisy - x) ** 2)) == pytest.approx(15.0)
+    assert_allclose(image_noise.awgn(x, sigma=0.1, seed=1), image_noise.awgn(x, sigma=0.1, seed=1))
+    assert np.std(image_noise.awgn(x, sigma=0.1, seed=2) - x) == pytest.approx(0.1, rel=0.02)
+    pois = image_noise.poisson(x, peak=50, seed=1)
+    assert_allclose(pois * 50, np.round(pois * 50), atol=1e-9)  # counts / scale
+    assert np.mean(pois) == pytest.approx(np.mean(x), rel=0.02)
+    sp = image_noise.speckle(x, 0.2, seed=1)
+    assert np.mean(sp - x) == pytest.approx(0.0, abs=0.01) and np.all(sp[x == 0] == 0)
+    g = image_noise.speckle(np.ones((64, 64)), looks=4, seed=1)
+    assert g.min() > 0 and np.std(g) == pytest.approx(0.5, rel=0.1)
+    assert_allclose(x, phantom)  # inputs untouched
+    with pytest.raises(ValueError, match="exactly one"):
+        image_noise.awgn(x)
+    with pytest.raises(ValueError, match="non-negative"):
+        image_noise.poisson(x - 1, scale=10)
+    with pytest.raises(ValueError, match="2-D"):
+        image_noise.speckle(np.ones(5))
+
+
+def test_qdn_denoise_dispatches_2d_input_to_denoise_image():
+    import qdn
+    from qdn.image import denoise_image
+
+    rng = np.random.default_rng(5)
+    img = np.add.outer(np.arange(32.0), np.arange(32.0)) + rng.normal(size=(32, 32))
+    via_api = qdn.denoise(img, 8, backend="emulator")
+    direct = denoise_image(img, 8, backend="emulator")
+    np.testing.assert_allclose(via_api.denoised, direct.denoised)
+    with pytest.raises(ValueError, match="2-D input supports method='qdn'"):
+        qdn.denoise(img, 8, method="wiener")
