@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=0, help="seed for noise and sampling (default 0)")
     d.add_argument("--plot", help="write a figure (PNG) of the result")
     d.add_argument("--force", action="store_true", help="overwrite existing output files")
+    from .cli_hardware import add_subcommands
+
+    add_subcommands(sub)  # resources, run, jobs (IBM Quantum)
     return ap
 
 
@@ -101,6 +104,10 @@ def _denoise(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = _parser()
     args = ap.parse_args(argv)
+    if getattr(args, "_qdn_hardware", None):
+        from .cli_hardware import run
+
+        return run(args)
     try:
         if args.command == "denoise":
             return _denoise(args)
