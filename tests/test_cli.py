@@ -79,3 +79,60 @@ def test_help(capsys):
         main(["denoise", "--help"])
     assert exc.value.code == 0
     assert "--window" in capsys.readouterr().out
+
+
+def test_circuit_command_exports_qasm_that_loads_back(tmp_path):
+    import qiskit.qasm3
+    from qiskit.quantum_info import Operator
+
+    qasm, png = tmp_path / "c.qasm", tmp_path / "c.png"
+    assert main(["circuit", "--n", "8", "--window", "4", "--variant", "compact", "--qasm", str(qasm), "--draw", str(png)]) == 0
+    loaded = qiskit.qasm3.loads(qasm.read_text())
+    import qdn
+
+    y = np.random.default_rng(0).normal(size=8)
+    built = qdn.denoise(y, 4, threshold=1, variant="compact", backend="statevector", pad=False).circuit
+    assert Operator(loaded).equiv(Operator(built))
+    assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_image_round_trip_dicom(tmp_path, capsys):
+    import pydicom
+    from pydicom.data import get_testdata_file
+
+    src = get_testdata_file("MR_small.dcm")
+    out = tmp_path / "mr.dcm"
+    assert main(["denoise", src, "-o", str(out), "--noise", "awgn:20", "--backend", "emulator"]) == 0
+    ds, ds0 = pydicom.dcmread(out), pydicom.dcmread(src)
+    assert ds.pixel_array.shape == ds0.pixel_array.shape and ds.pixel_array.dtype == ds0.pixel_array.dtype
+    assert ds.PatientName == ds0.PatientName and ds.SOPInstanceUID != ds0.SOPInstanceUID
+    printed = capsys.readouterr().out
+    noisy_db, den_db = [float(s.split()[0]) for s in printed.split("PSNR noisy ")[1].split("-> denoised ")]
+    assert den_db > noisy_db
+
+
+def test_dicom_waveform_in_and_out(tmp_path):
+    from pydicom.data import get_testdata_file
+
+    from qdn.io import read_signal
+
+    src = get_testdata_file("waveform_ecg.dcm")
+    out = tmp_path / "ecg.dcm"
+    assert main(["denoise", src, "--column", "Lead II", "-o", str(out), "--backend", "emulator"]) == 0
+    den = read_signal(out, "Lead II")
+    assert den.shape == (10000,) and not np.allclose(den, read_signal(src, "Lead II"))
+
+
+@pytest.mark.parametrize("method", ["qwt", "wavelet"])
+def test_method_and_quantum_noise_options(tmp_path, method):
+    out = tmp_path / "o.npy"
+    assert main(["denoise", "--demo", "-o", str(out), "--method", method, "--noise", "phase:0.1", "--backend", "emulator"]) == 0
+    assert np.load(out).shape == (1024,)
+
+
+def test_nan_and_text_in_numeric_column(tmp_path, capsys):
+    src = tmp_path / "nan.csv"
+    src.write_text("v\n1\nnan\n3\n4\n")
+    assert main(["denoise", str(src), "-o", str(tmp_path / "o.csv"), "--window", "2"]) == 2
+    assert "non-finite" in capsys.readouterr().err
+    assert not (tmp_path / "o.csv").exists()
