@@ -47,6 +47,8 @@ def wavelet(y, *, method: str = "BayesShrink", wavelet_name: str = "db4", sigma:
     if method not in ("BayesShrink", "VisuShrink"):
         raise ValueError(f"unknown wavelet method {method!r}; valid: 'BayesShrink', 'VisuShrink'")
     sigma = mad_sigma(y) if sigma is None else sigma
+    if sigma <= 0:  # no measurable noise: nothing to threshold
+        return y.copy()
     return denoise_wavelet(y, sigma=sigma, wavelet=wavelet_name, mode="soft", method=method, rescale_sigma=False)
 
 
@@ -54,6 +56,7 @@ def wiener(y, *, size: int = 5, noise: float | None = None) -> np.ndarray:
     """Adaptive Wiener filter of ``size`` samples; noise power from the MAD estimate."""
     y = as_signal(y)
     noise = mad_sigma(y) ** 2 if noise is None else noise
+    noise = max(noise, np.finfo(float).tiny)  # noise 0 makes scipy divide 0 by 0 on flat stretches
     # scipy divides by the local variance before replacing flat neighbourhoods by their mean;
     # the division warning on those (discarded) samples is harmless
     with np.errstate(divide="ignore", invalid="ignore"):

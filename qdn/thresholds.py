@@ -43,9 +43,15 @@ def kept_bins(window: int, thresholds: np.ndarray, two_sided: bool = True) -> np
 
 
 def mad_sigma(y: np.ndarray) -> float:
-    """Noise standard deviation from the MAD of the finest Haar detail coefficients (Donoho)."""
+    """Noise standard deviation from the MAD of the finest Haar detail coefficients (Donoho),
+    exactly-zero coefficients left out."""
     detail = pywt.wavedec(np.asarray(y, float), "haar", level=1)[-1]
-    return float(np.median(np.abs(detail)) / 0.6744897501960817)
+    # exactly-zero details (flat stretches of counts, quantised data) say nothing about the
+    # noise and would drive the estimate to 0; leave them out, as skimage's estimate_sigma does
+    nonzero = detail[detail != 0]
+    if nonzero.size == 0:
+        return 0.0
+    return float(np.median(np.abs(nonzero)) / 0.6744897501960817)
 
 
 def sure_thresholds(windows: np.ndarray, sigma: float, two_sided: bool = True) -> np.ndarray:
