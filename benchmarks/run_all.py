@@ -1,0 +1,62 @@
+"""Run every benchmark script in turn (the entry point a ``qdn bench`` command can call).
+
+Usage::
+
+    python benchmarks/run_all.py [--quick] [--out DIR] [--only emulator,aer,resources]
+
+Each script writes ``<name>.md`` and its CSV tables into ``--out`` (default
+``benchmarks/results``). Returns non-zero if any script failed; the others still run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+import time
+import traceback
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SCRIPTS = {"emulator": "bench_emulator", "aer": "bench_aer", "resources": "bench_resources"}
+
+
+def load(name: str):
+    """Import ``benchmarks/<name>.py`` as a module (the folder is not a package)."""
+    spec = importlib.util.spec_from_file_location(f"qdn_benchmarks_{name}", HERE / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_all(quick: bool = False, out: str | None = None, only: list[str] | None = None) -> int:
+    """Run the selected benchmarks; returns the number that failed."""
+    failed = 0
+    for key in only or list(SCRIPTS):
+        if key not in SCRIPTS:
+            raise ValueError(f"unknown benchmark {key!r}; valid: {', '.join(SCRIPTS)}")
+        argv = (["--quick"] if quick else []) + (["--out", str(out)] if out else [])
+        print(f"=== {SCRIPTS[key]} {' '.join(argv)}", flush=True)
+        t0 = time.perf_counter()
+        try:
+            rc = load(SCRIPTS[key]).main(argv)
+        except Exception:  # keep going: report every failure at the end
+            traceback.print_exc()
+            rc = 1
+        failed += rc != 0
+        print(f"=== {SCRIPTS[key]}: {'ok' if rc == 0 else 'FAILED'} in {time.perf_counter() - t0:.1f} s", flush=True)
+    return failed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (CI smoke)")
+    parser.add_argument("--out", default=None, help="output folder (default benchmarks/results)")
+    parser.add_argument("--only", default=None, help=f"comma-separated subset of {', '.join(SCRIPTS)}")
+    args = parser.parse_args(argv)
+    only = args.only.split(",") if args.only else None
+    return 1 if run_all(args.quick, args.out, only) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""Each benchmark script runs with --quick and writes its tables (no timing assertions)."""
+
+import csv
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(f"qdn_bench_smoke_{name}", BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _read_csv(path: Path) -> tuple[dict, list[dict]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = dict(line[2:].split(": ", 1) for line in lines if line.startswith("# "))
+    rows = list(csv.DictReader(line for line in lines if not line.startswith("#")))
+    return header, rows
+
+
+def _check(out: Path, name: str, tables: dict[str, list[str]], min_rows: int) -> dict[str, list[dict]]:
+    md = (out / f"{name}.md").read_text(encoding="utf-8")
+    for key in ("cpu:", "cores:", "python:", "numpy:", "qiskit:", "qiskit-aer:", "mode: quick"):
+        assert key in md, key
+    found = {}
+    for key, columns in tables.items():
+        header, rows = _read_csv(out / f"{name}_{key}.csv")
+        assert header["mode"].startswith("quick") and header["cpu"]
+        assert list(rows[0]) == columns
+        assert len(rows) >= min_rows
+        assert "| " + " | ".join(columns) + " |" in md
+        found[key] = rows
+    return found
+
+
+def test_bench_emulator_quick(tmp_path):
+    mod = _load("bench_emulator")
+    assert mod.main(["--quick", "--out", str(tmp_path)]) == 0
+    rows = _check(tmp_path, "bench_emulator", {"timing": mod.COLUMNS}, 3)["timing"]
+    assert [int(r["N"]) for r in rows] == [1024, 2048, 4096]
+    assert all(float(r["max_abs_diff"]) < 1e-9 for r in rows)
+
+
+def test_bench_aer_quick(tmp_path):
+    pytest.importorskip("qiskit_aer")
+    mod = _load("bench_aer")
+    assert mod.main(["--quick", "--out", str(tmp_path)]) == 0
+    rows = _check(tmp_path, "bench_aer", {"timing": mod.COLUMNS}, 4)["timing"]
+    assert {r["variant"] for r in rows} == {"register", "compact"}
+    assert all(float(r["max_abs_diff"]) < 1e-6 for r in rows)
+
+
+def test_bench_resources_quick(tmp_path):
+    mod = _load("bench_resources")
+    assert mod.main(["--quick", "--out", str(tmp_path)]) == 0
+    tables = _check(
+        tmp_path,
+        "bench_resources",
+        {"stages": mod.STAGE_COLUMNS, "encoding": mod.ENCODING_COLUMNS, "pipeline": mod.PIPELINE_COLUMNS},
+        2,
+    )
+    assert {r["stage"] for r in tables["stages"]} >= {"encoding", "value_setting", "oracle", "amplification_round", "qft"}
+    assert all(r["within_bound"] == "True" for r in tables["encoding"])
+
+
+def test_run_all_knows_every_script():
+    mod = _load("run_all")
+    assert set(mod.SCRIPTS.values()) == {p.stem for p in BENCH.glob("bench_*.py")}
+    with pytest.raises(ValueError, match="unknown benchmark"):
+        mod.run_all(quick=True, only=["nope"])
