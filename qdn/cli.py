@@ -26,7 +26,7 @@ def _threshold(text: str):
 NOISE_KINDS = {
     "awgn": "AWGN at SNR_DB (e.g. awgn:15)",
     "poisson": "Poisson counts with SCALE photons per unit (e.g. poisson:30)",
-    "phase": "the paper's quantum phase noise EPS on a QFT+IQFT of the signal (e.g. phase:0.1)",
+    "phase": "the paper's quantum phase noise EPS on a QFT+IQFT of the signal (2-D QFT for images) (e.g. phase:0.1)",
     "awgn+phase": "AWGN 15 dB then phase noise EPS (e.g. awgn+phase:0.1)",
     "bitflip+phase": "bit flips P after each H, with phase noise 0.1 (e.g. bitflip+phase:0.01)",
 }
@@ -137,9 +137,7 @@ def _denoise_image(args) -> int:
     image, meta = read_image(args.input)
     noisy, clean = image, None
     if args.noise is not None:
-        if args.noise[0] != "awgn":
-            raise ValueError("images take --noise awgn:SNR_DB (more in qdn.image_noise)")
-        clean, noisy = image, _add_noise(image, args.noise, args.seed)
+        clean, noisy = image, _add_noise(image, args.noise, args.seed)  # all kinds work in 2-D
     window = args.window or 8
     res = qdn.denoise(noisy, window, threshold=args.threshold, schedule=args.schedule, variant=args.variant,
                       backend=args.backend, shots=args.shots, seed=args.seed)

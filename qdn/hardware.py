@@ -44,6 +44,7 @@ import numpy as np
 from qiskit import QuantumCircuit
 from qiskit.transpiler import generate_preset_pass_manager
 
+from ._progress import progress
 from ._validation import as_signal, check_window
 from .amplification import SCHEDULES, Schedule, make_schedule
 from .amplitude_map import AmplitudeMap
@@ -717,6 +718,14 @@ class Feasibility:
         return [dict(r.summary(), feasible=r.success.total >= self.floor) for r in self.reports]
 
 
+def _doubling(start: int, stop: int):
+    """start, 2 start, 4 start, ... up to stop."""
+    n = start
+    while n <= stop:
+        yield n
+        n *= 2
+
+
 def feasibility(
     backend,
     floor: float,
@@ -754,8 +763,9 @@ def feasibility(
     reports: list[HardwareReport] = []
     best = None
     stopped = f"reached max_size {max_size}"
-    n = min_size
-    while n <= max_size:
+    sizes = progress(_doubling(min_size, max_size), desc=f"feasibility on {backend_label(backend)}", unit="size",
+                     total=max(0, max_size.bit_length() - min_size.bit_length() + 1))
+    for n in sizes:
         w = None if window is None else min(int(window), n)
         prog = synthetic_program(n, w, variant, seed=seed)
         if prog.num_qubits > backend.target.num_qubits:
@@ -768,7 +778,6 @@ def feasibility(
             stopped = f"N={n}: estimate {esp:.3g} below floor {floor:g}"
             break
         best = n
-        n *= 2
     return Feasibility(backend_label(backend), float(floor), best, reports, stopped)
 
 
@@ -1100,7 +1109,7 @@ class _Execution:
         else:
             handles = self._submit_all(job_indices, rec, settings, circuits, self.backend, errors)
         if wait or self.local:
-            for b, job in handles:
+            for b, job in progress(handles, desc=f"jobs of run {self.run_id}", unit="job", min_items=1):
                 self._collect(b, job, rec, errors)
         if errors:
             raise HardwareAccessError(errors[0] + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))

@@ -80,6 +80,7 @@ from qiskit import QuantumCircuit
 from qiskit.circuit import AncillaRegister, QuantumRegister
 from qiskit.circuit.library import DiagonalGate, IntegerComparatorGate, QFTGate
 
+from ._progress import progress
 from ._gates import controlled_x_on_value, pattern_phase
 from ._validation import as_signal, is_power_of_two
 from .amplification import SCHEDULES, Schedule, make_schedule
@@ -894,7 +895,7 @@ def denoise_image(
     hits = np.zeros((H, W))
     taus_all, iters_all = [], []
     first: dict = {}
-    for n_copy, (dy, dx) in enumerate(shifts):
+    for n_copy, (dy, dx) in enumerate(progress(shifts, desc="cycle spinning", unit="shift")):
         rows, cols = _shift_index(H, dy), _shift_index(W, dx)
         copy = padded[np.ix_(rows, cols)]
         patches = patchify(copy, window)

@@ -1,4 +1,6 @@
-"""Noise for images (shared/DESIGN.md §3): additive Gaussian, Poisson counting, speckle.
+"""Noise for images (shared/DESIGN.md §3): additive Gaussian, Poisson counting, speckle, and the
+paper's quantum scenarios (the image's state through a 2-D QFT and its inverse with phase noise,
+optionally with bit flips; :func:`qdn.quantum_noise.noisy_quantum_signal`).
 
 All seeded (an int, None or a ``numpy.random.Generator``); all return new float arrays of the
 input's shape and leave the input untouched. AWGN and Poisson reuse :func:`qdn.noise.awgn` and
@@ -12,7 +14,7 @@ import numpy as np
 from . import noise as _noise
 from ._validation import as_signal
 
-__all__ = ["awgn", "poisson", "speckle"]
+__all__ = ["awgn", "poisson", "speckle", "phase", "awgn_phase", "poisson_phase", "bitflip_phase"]
 
 
 def _image(x) -> np.ndarray:
@@ -71,3 +73,40 @@ def speckle(image, sigma: float = 0.1, *, looks: int | None = None, seed=None) -
     if not np.isfinite(sigma) or sigma < 0:
         raise ValueError(f"sigma must be a finite number >= 0, got {sigma}")
     return x * (1.0 + sigma * rng.standard_normal(x.shape))
+
+
+# The quantum scenarios: the image's normalised state (row-major, sides powers of two) through a
+# phase-noisy 2-D QFT + inverse 2-D QFT (one QFTGate on the column bits and one on the row bits,
+# lowered to cx/rz/sx/x/h, every gate followed on each of its qubits by RZ(delta), delta ~
+# U[-epsilon, epsilon]); the noisy image is ||x|| Re(phi) after aligning phi's global phase.
+
+
+def phase(image, epsilon: float = 0.1, *, seed=None, **kwargs) -> np.ndarray:
+    """Quantum phase noise of amplitude ``epsilon`` on a 2-D QFT + inverse QFT of the image's
+    state (the paper's scenario ii in 2-D; ``kwargs`` go to
+    :func:`qdn.quantum_noise.noisy_quantum_signal`, e.g. ``realisations``, ``axis``)."""
+    from . import quantum_noise as qn
+
+    return qn.phase_noise_signal(_image(image), epsilon, seed=seed, **kwargs)
+
+
+def awgn_phase(image, snr_db: float = 15.0, epsilon: float = 0.1, *, seed=None, **kwargs) -> np.ndarray:
+    """AWGN at ``snr_db``, then the phase-noisy 2-D round trip (scenario iii)."""
+    from . import quantum_noise as qn
+
+    return qn.awgn_phase(_image(image), snr_db, epsilon, seed=seed, **kwargs)
+
+
+def poisson_phase(image, scale: float = 100.0, epsilon: float = 0.1, *, seed=None, **kwargs) -> np.ndarray:
+    """Poisson counts (``Poisson(scale x) / scale``, ``x >= 0``), then phase noise."""
+    from . import quantum_noise as qn
+
+    return qn.poisson_phase(_image(image), scale, epsilon, seed=seed, **kwargs)
+
+
+def bitflip_phase(image, p: float = 0.01, epsilon: float = 0.1, *, seed=None, **kwargs) -> np.ndarray:
+    """Bit flips with probability ``p`` after each Hadamard of the 2-D QFT and its inverse,
+    together with phase noise ``epsilon``."""
+    from . import quantum_noise as qn
+
+    return qn.bitflip_phase(_image(image), p, epsilon, seed=seed, **kwargs)

@@ -86,6 +86,7 @@ __all__ = [
     "NoisyCircuit",
     "add_noise",
     "fourier_roundtrip",
+    "fourier_roundtrip_2d",
     "axis_angle_to_u",
     "noisy_quantum_signal",
     "phase_noise_signal",
@@ -764,6 +765,44 @@ def fourier_roundtrip(num_qubits: int) -> QuantumCircuit:
     return qc
 
 
+def fourier_roundtrip_2d(row_qubits: int, col_qubits: int) -> QuantumCircuit:
+    """The 2-D QFT of an image's state, then its inverse, as instructions ``qft`` and ``iqft``.
+
+    The image's state is row-major (``i = col + C * row``): qubits ``0..c-1`` hold the column,
+    ``c..c+r-1`` the row. The 2-D QFT is one ``QFTGate(c)`` on the column bits and one
+    ``QFTGate(r)`` on the row bits (as in :mod:`qdn.image`).
+    """
+    if row_qubits < 1 or col_qubits < 1:
+        raise ValueError(f"need at least one row and one column qubit, got {row_qubits}, {col_qubits}")
+    n = row_qubits + col_qubits
+    cols, rows = list(range(col_qubits)), list(range(col_qubits, n))
+    qc = QuantumCircuit(n, name="roundtrip_2d")
+    fwd = QuantumCircuit(n, name="qft")
+    fwd.append(QFTGate(col_qubits), cols)
+    fwd.append(QFTGate(row_qubits), rows)
+    inv = QuantumCircuit(n, name="iqft")
+    inv.append(QFTGate(col_qubits).inverse(), cols)
+    inv.append(QFTGate(row_qubits).inverse(), rows)
+    qc.append(fwd.to_gate(), qc.qubits)
+    qc.append(inv.to_gate(), qc.qubits)
+    return qc
+
+
+def _roundtrip_for(y) -> tuple[np.ndarray, QuantumCircuit]:
+    """Validate a signal (1-D) or image (2-D) and return it with its Fourier round trip."""
+    arr = np.asarray(y)
+    if arr.ndim == 2:
+        img = as_signal(arr, name="image", ndim=2)
+        if not all(is_power_of_two(d) and d >= 2 for d in img.shape):
+            raise ValueError(f"image sides must be powers of two >= 2, got shape {img.shape}")
+        r, c = (d.bit_length() - 1 for d in img.shape)
+        return img, fourier_roundtrip_2d(r, c)
+    y = as_signal(y)
+    if not is_power_of_two(y.size) or y.size < 2:
+        raise ValueError(f"signal length must be a power of two >= 2, got {y.size}")
+    return y, fourier_roundtrip(y.size.bit_length() - 1)
+
+
 def _components_for_signal(epsilon: float, p: float, axis: str, realisations: int, basis) -> list:
     comps: list = [PhaseNoise(epsilon, axis=axis, realisations=realisations, basis=basis)]
     if p > 0:
@@ -812,8 +851,10 @@ def noisy_quantum_signal(
 
     Parameters
     ----------
-    y : array_like, shape (N,)
+    y : array_like, shape (N,) or (R, C)
         Signal (N a power of two, not all zero); its state is ``y / ||y||`` on n = log2 N qubits.
+        An image (R, C powers of two) is flattened row-major and goes through the 2-D QFT and its
+        inverse (:func:`fourier_roundtrip_2d`); the result has the image's shape.
     epsilon : float
         Phase-noise amplitude (:class:`PhaseNoise`; the paper: 0.1).
     p : float
@@ -842,18 +883,17 @@ def noisy_quantum_signal(
         output state's real part after removing its global phase relative to the input, in the
         signal's units. With ``return_state``, ``(signal, rho)``.
     """
-    y = as_signal(y)
-    if not is_power_of_two(y.size) or y.size < 2:
-        raise ValueError(f"signal length must be a power of two >= 2, got {y.size}")
+    y, roundtrip = _roundtrip_for(y)
+    shape = y.shape
+    y = y.ravel()
     norm = float(np.linalg.norm(y))
     if norm == 0:
         raise ValueError("the signal is all zeros: it has no quantum state")
     if method not in ("trajectory", "density", "aer"):
         raise ValueError(f"method must be 'trajectory', 'density' or 'aer', got {method!r}")
-    n = y.size.bit_length() - 1
     psi = y / norm
     comps = _components_for_signal(epsilon, p, axis, realisations, tuple(basis))
-    nc = NoisyCircuit(fourier_roundtrip(n), comps)
+    nc = NoisyCircuit(roundtrip, comps)
     draws = nc.draws(seed)
     if method == "aer":
         rhos = _aer_density_matrices(nc, psi, draws, p, seed)
@@ -870,7 +910,7 @@ def noisy_quantum_signal(
     scale = np.linalg.norm(rho_psi)
     if scale < 1e-300:
         raise RuntimeError("the noisy state is orthogonal to the input; no phase reference")
-    signal = norm * rho_psi.real / scale
+    signal = (norm * rho_psi.real / scale).reshape(shape)
     return (signal, rho) if return_state else signal
 
 

@@ -111,6 +111,16 @@ def test_image_round_trip_dicom(tmp_path, capsys):
     assert den_db > noisy_db
 
 
+def test_image_with_quantum_phase_noise(tmp_path, capsys):
+    src = tmp_path / "img.npy"
+    yy, xx = np.mgrid[:32, :32]
+    np.save(src, 1.0 + ((xx - 16) ** 2 + (yy - 16) ** 2 < 100))
+    out = tmp_path / "den.npy"
+    assert main(["denoise", str(src), "-o", str(out), "--noise", "phase:0.2", "--window", "8"]) == 0
+    assert np.load(out).shape == (32, 32)
+    assert "PSNR noisy" in capsys.readouterr().out
+
+
 def test_dicom_waveform_in_and_out(tmp_path):
     from pydicom.data import get_testdata_file
 

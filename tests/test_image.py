@@ -368,6 +368,45 @@ def test_image_noise(phantom):
         image_noise.speckle(np.ones(5))
 
 
+def test_fourier_roundtrip_2d_is_the_2d_dft():
+    from qiskit.quantum_info import Operator
+
+    from qdn.quantum_noise import fourier_roundtrip_2d
+
+    rt = fourier_roundtrip_2d(2, 3)  # 4 rows x 8 columns
+    fwd = Operator(rt.data[0].operation).data
+    rng = np.random.default_rng(0)
+    img = rng.normal(size=(4, 8)) + 1j * rng.normal(size=(4, 8))
+    # QFTGate's sign convention exp(+2 pi i x k / N): the unitary 2-D inverse DFT
+    assert_allclose(fwd @ img.ravel(), (np.fft.ifft2(img) * np.sqrt(32)).ravel(), atol=1e-12)
+    assert_allclose(Operator(rt).data, np.eye(32), atol=1e-12)
+
+
+@pytest.mark.parametrize("scenario", ["phase", "awgn_phase", "poisson_phase", "bitflip_phase"])
+def test_quantum_image_noise_scenarios(scenario):
+    rng = np.random.default_rng(3)
+    x = rng.uniform(0.2, 1.0, size=(8, 16))
+    f = getattr(image_noise, scenario)
+    noisy = f(x, epsilon=0.2, seed=7)
+    assert noisy.shape == x.shape and np.all(np.isfinite(noisy))
+    assert_allclose(f(x, epsilon=0.2, seed=7), noisy)  # seeded
+    assert not np.allclose(noisy, x, atol=1e-3)
+    if scenario in ("phase", "bitflip_phase"):
+        # pure quantum noise keeps the norm up to the dropped imaginary part
+        assert np.linalg.norm(noisy) <= np.linalg.norm(x) * (1 + 1e-12)
+        assert_allclose(f(x, epsilon=0.0, seed=7, **({"p": 0.0} if scenario == "bitflip_phase" else {})), x,
+                        atol=1e-12)
+
+
+def test_quantum_image_noise_density_matches_aer():
+    x = np.random.default_rng(4).uniform(0.1, 1.0, size=(4, 4))
+    a = image_noise.bitflip_phase(x, 0.1, 0.2, seed=2, method="density", realisations=2)
+    b = image_noise.bitflip_phase(x, 0.1, 0.2, seed=2, method="aer", realisations=2)
+    assert_allclose(a, b, atol=1e-9)
+    with pytest.raises(ValueError, match="powers of two"):
+        image_noise.phase(np.ones((4, 6)))
+
+
 def test_qdn_denoise_dispatches_2d_input_to_denoise_image():
     import qdn
     from qdn.image import denoise_image
