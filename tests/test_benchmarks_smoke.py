@@ -73,3 +73,11 @@ def test_run_all_knows_every_script():
     assert set(mod.SCRIPTS.values()) == {p.stem for p in BENCH.glob("bench_*.py")}
     with pytest.raises(ValueError, match="unknown benchmark"):
         mod.run_all(quick=True, only=["nope"])
+
+
+def test_noise_scenarios_quick(capsys):
+    _load("noise_scenarios").main(["--quick"])
+    out = capsys.readouterr().out
+    for scenario in ("AWGN 15 dB", "Poisson 30 counts", "Poisson + phase", "phase eps=0.1",
+                     "AWGN 15 dB + phase", "bit-flip p=0.05 + phase"):
+        assert out.count(scenario) == 2, scenario  # both signals
