@@ -80,4 +80,4 @@ def test_noise_scenarios_quick(capsys):
     out = capsys.readouterr().out
     for scenario in ("AWGN 15 dB", "Poisson 30 counts", "Poisson + phase", "phase eps=0.1",
                      "AWGN 15 dB + phase", "bit-flip p=0.05 + phase"):
-        assert out.count(scenario) == 2, scenario  # both signals
+        assert out.count(scenario + "  ") == 2, scenario  # both signals (columns are space-padded)
