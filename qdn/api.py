@@ -66,6 +66,7 @@ def denoise(
     min_weight: float | None = None,
     delta: float = 0.05,
     noise: Any = None,
+    wavelet: str | None = None,
 ) -> DenoiseResult:
     """Denoise a 1-D signal with the windowed quantum Fourier thresholding of Dutta et al.
 
@@ -80,6 +81,10 @@ def denoise(
     method : str
         "qdn" (default), the quantum baselines "qft" and "qwt" (:mod:`qdn.baselines`), or the
         classical "fft-window", "wavelet", "wiener", "savgol" (:mod:`qdn.classical`).
+    wavelet : {None, "haar", "db2"}
+        ``method="qwt"`` only: the quantum wavelet transform, "haar" (default) or the 4-tap
+        Daubechies D4, "db2" in PyWavelets' naming (alias "d4"; PyWavelets' "db4" has 8 taps
+        and is refused). Its ``threshold`` is the number of finest detail bands removed.
     threshold : int, array of length P, callable or "auto"
         Per-window cutoffs (see :mod:`qdn.thresholds`). "auto" is per-window SURE.
     schedule : {"exact", "grover", "fixed-point"}
@@ -134,6 +139,8 @@ def denoise(
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; valid: {', '.join(map(repr, METHODS))}")
+    if wavelet is not None and method != "qwt":
+        raise ValueError(f"wavelet= applies to method='qwt' only, not {method!r}")
     if np.ndim(y) == 2 and not isinstance(y, str):
         # an image: square patches of side `window` (qdn.image)
         if method != "qdn" or noise is not None or not two_sided:
@@ -161,7 +168,7 @@ def denoise(
     if method != "qdn":
         res = run_method(
             method, y, window=window, threshold=threshold, backend=backend, shots=shots, seed=seed,
-            encoding=encoding, floor=floor, mean_bits=mean_bits,
+            encoding=encoding, floor=floor, mean_bits=mean_bits, wavelet=wavelet,
         )
         res.denoised = res.denoised[:n_orig]
         return res

@@ -71,6 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("input", nargs="?", help="input file")
     d.add_argument("-o", "--output", required=True, help="output file (.csv, .npy, .wav, .dcm; images .png, .tif, .npy, .dcm)")
     d.add_argument("--method", default="qdn", help="qdn | qft | qwt | fft-window | wavelet | wiener | savgol (default qdn)")
+    d.add_argument("--wavelet", choices=["haar", "db2", "d4"], default=None,
+                   help="--method qwt only: haar (default) or the 4-tap Daubechies D4 (db2 in PyWavelets' naming, alias d4)")
     d.add_argument("--anonymize", action="store_true", help="DICOM image output: strip patient-identifying tags")
     d.add_argument("--demo", action="store_true", help="use PyWavelets' bundled ECG (1024 samples) with AWGN at 15 dB")
     d.add_argument("--column", help="CSV column to read")
@@ -179,7 +181,7 @@ def _denoise(args) -> int:
     window = args.window or 16
     res = qdn.denoise(
         noisy, window, method=args.method, threshold=args.threshold, schedule=args.schedule,
-        variant=args.variant, backend=args.backend, shots=args.shots, seed=args.seed,
+        variant=args.variant, backend=args.backend, shots=args.shots, seed=args.seed, wavelet=args.wavelet,
     )
     columns = {"noisy": noisy, "denoised": res.denoised}
     if clean is not None:

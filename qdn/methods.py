@@ -2,12 +2,15 @@
 
 Quantum baselines (``"qft"``, ``"qwt"``) use the same encoding, backends and readout as qdn;
 their ``threshold`` is one global cutoff (QFT bins, ``min(k, N-k) <= tau``) or the number of
-finest Haar detail bands removed (QWT), ``"auto"`` choosing it by SURE of the projection with
-the MAD noise estimate. Classical methods (:mod:`qdn.classical`) run in NumPy/SciPy.
+finest wavelet detail bands removed (QWT; ``wavelet="haar"`` or the 4-tap Daubechies ``"db2"``,
+alias ``"d4"``), ``"auto"`` choosing it by SURE of the projection with the MAD noise estimate.
+Classical methods (:mod:`qdn.classical`) run in NumPy/SciPy.
 """
 
 from __future__ import annotations
 
+import warnings
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -15,7 +18,7 @@ import pywt
 
 from . import classical
 from .amplitude_map import AmplitudeMap
-from .baselines import qft_filter_circuit, qft_filter_state, qwt_filter_circuit, qwt_filter_state
+from .baselines import _wavelet, qft_filter_circuit, qft_filter_state, qwt_filter_circuit, qwt_filter_state
 from .emulator import sample_state
 from .execution import backend_label, check_fits, run_sampler, run_statevector
 from .readout import rescale
@@ -28,12 +31,15 @@ QUANTUM_BASELINES = ("qft", "qwt")
 METHODS = ("qdn",) + QUANTUM_BASELINES + classical.CLASSICAL_METHODS
 
 
-def qwt_sure_level(y: np.ndarray, sigma: float) -> int:
-    """Number of finest Haar bands to remove (1..n) minimising SURE of the projection."""
+def qwt_sure_level(y: np.ndarray, sigma: float, wavelet: str = "haar") -> int:
+    """Number of finest wavelet bands to remove (1..n) minimising SURE of the projection."""
     n = int(np.log2(y.size))
+    name = _wavelet(wavelet)
     best = None
     for level in range(1, n + 1):
-        coeffs = pywt.wavedec(y, "haar", level=level, mode="periodization")
+        with warnings.catch_warnings():  # db2 beyond dwt_max_level: "boundary effects", still exact
+            warnings.filterwarnings("ignore", "Level value of .* is too high", UserWarning)
+            coeffs = pywt.wavedec(y, name, level=level, mode="periodization")
         residual = sum(float(np.sum(d**2)) for d in coeffs[1:])
         risk = residual + 2 * sigma**2 * coeffs[0].size
         if best is None or risk < best[0]:
@@ -41,7 +47,7 @@ def qwt_sure_level(y: np.ndarray, sigma: float) -> int:
     return best[1]
 
 
-def _cutoff(method: str, y: np.ndarray, threshold) -> int:
+def _cutoff(method: str, y: np.ndarray, threshold, wavelet: str = "haar") -> int:
     n = int(np.log2(y.size))
     if isinstance(threshold, str):
         if threshold != "auto":
@@ -49,7 +55,7 @@ def _cutoff(method: str, y: np.ndarray, threshold) -> int:
         sigma = mad_sigma(y)
         if method == "qft":
             return int(sure_thresholds(y[None, :], sigma)[0])
-        return qwt_sure_level(y, sigma)
+        return qwt_sure_level(y, sigma, wavelet)
     if not isinstance(threshold, (int, np.integer)) or isinstance(threshold, bool):
         raise ValueError(f"method {method!r} takes one global int threshold or 'auto', got {threshold!r}")
     lo, hi = (0, y.size // 2) if method == "qft" else (1, n)
@@ -70,8 +76,15 @@ def run_method(
     encoding: str,
     floor: float,
     mean_bits: int,
+    wavelet: str | None = None,
 ) -> DenoiseResult:
-    """Run a non-qdn ``method`` on a padded, validated signal ``y`` (length a power of two)."""
+    """Run a non-qdn ``method`` on a padded, validated signal ``y`` (length a power of two).
+
+    ``wavelet`` (``method="qwt"`` only; None = "haar"): "haar" or "db2" (alias "d4").
+    """
+    if wavelet is not None and method != "qwt":
+        raise ValueError(f"wavelet= applies to method='qwt' only, not {method!r}")
+    wavelet = _wavelet("haar" if wavelet is None else wavelet)
     if method in classical.CLASSICAL_METHODS:
         taus = np.array([], dtype=np.int64)
         if method == "fft-window":
@@ -86,11 +99,13 @@ def run_method(
 
     amap = AmplitudeMap.fit(y, encoding, floor=floor, bits=mean_bits)
     c = amap.amplitudes(y)
-    cut = _cutoff(method, y, threshold)
+    cut = _cutoff(method, y, threshold, wavelet)
     n = int(np.log2(y.size))
     N = y.size
-    emulate = qft_filter_state if method == "qft" else qwt_filter_state
-    build = qft_filter_circuit if method == "qft" else qwt_filter_circuit
+    if method == "qft":
+        emulate, build = qft_filter_state, qft_filter_circuit
+    else:
+        emulate, build = partial(qwt_filter_state, wavelet=wavelet), partial(qwt_filter_circuit, wavelet=wavelet)
     if backend is None:
         backend = "statevector" if n + 4 <= 20 else "emulator"
     rng = np.random.default_rng(seed)

@@ -1,13 +1,17 @@
-"""Quantum baselines (QFT and Haar-QWT thresholding) and the classical methods."""
+"""Quantum baselines (QFT and Haar/D4-QWT thresholding) and the classical methods."""
+
+import warnings
 
 import numpy as np
 import pytest
 import pywt
 from numpy.testing import assert_allclose
-from qiskit.quantum_info import Statevector
+from qiskit.quantum_info import Operator, Statevector
 
 import qdn
 from qdn.baselines import (
+    cyclic_shift,
+    d4_transform,
     haar_coefficient_index,
     haar_transform,
     qft_filter_circuit,
@@ -31,6 +35,45 @@ def test_haar_circuit_equals_pywt_wavedec_on_basis_inputs(n, levels):
         assert_allclose(out[idx], ref, atol=1e-12)  # same signs and normalisation
 
 
+def _wavedec_matrix(n, levels, wavelet):
+    """Column k: ``np.concatenate(pywt.wavedec(e_k, wavelet, mode="periodization", level=levels))``."""
+    with warnings.catch_warnings():  # db2 beyond dwt_max_level warns of boundary effects
+        warnings.simplefilter("ignore", UserWarning)
+        cols = [np.concatenate(pywt.wavedec(e, wavelet, level=levels, mode="periodization")) for e in np.eye(1 << n)]
+    return np.array(cols).T
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("step", [1, -1])
+def test_cyclic_shift_is_a_roll(n, step):
+    assert_allclose(Operator(cyclic_shift(n, step)).data, np.roll(np.eye(1 << n), step, axis=0), atol=1e-12)
+
+
+@pytest.mark.parametrize("n,levels", [(n, levels) for n in range(3, 7) for levels in range(1, n + 1)])
+def test_d4_circuit_equals_pywt_db2_wavedec_on_basis_inputs(n, levels):
+    # all levels, also those beyond pywt.dwt_max_level (the periodised filter wraps around)
+    U = Operator(d4_transform(n, levels)).data
+    idx = haar_coefficient_index(n, levels)
+    ref = _wavedec_matrix(n, levels, "db2")
+    # same signs and normalisation: no per-coefficient sign flip, no global phase
+    assert_allclose(U[idx], ref, rtol=0, atol=1e-10)
+    assert_allclose(U.imag, 0, atol=1e-10)
+    assert_allclose(U.real.T @ U.real, np.eye(1 << n), atol=1e-10)  # orthogonal
+    assert_allclose(ref @ ref.T, np.eye(1 << n), atol=1e-10)
+
+
+def test_d4_one_level_is_the_paper_kernel_after_a_shift():
+    # D4 = (I x C1) Q+1 (I x C0) (Fijany-Williams) is PyWavelets' db2 of the input rolled by one
+    n = 4
+    qc = d4_transform(n, 1)
+    assert [inst.operation.name for inst in qc.data] == ["dec", "ry", "inc", "ry"]
+    paper = qc.copy_empty_like()
+    for inst in qc.data[1:]:
+        paper.append(inst)
+    ref = _wavedec_matrix(n, 1, "db2") @ np.roll(np.eye(1 << n), 1, axis=0)
+    assert_allclose(Operator(paper).data[haar_coefficient_index(n, 1)], ref, atol=1e-12)
+
+
 @pytest.mark.parametrize("n", [3, 4, 5])
 def test_qft_filter_circuit_equals_emulator(n, rng):
     c = rng.uniform(0.25, 1, size=1 << n)
@@ -46,6 +89,38 @@ def test_qwt_filter_circuit_equals_emulator(n, rng):
     for level in range(1, n + 1):
         sv = run_statevector(qwt_filter_circuit(c, level)).reshape(2, 2, 1 << n)
         assert_allclose(sv, qwt_filter_state(c, level), atol=1e-9)
+
+
+@pytest.mark.parametrize("n", [3, 4, 5])
+def test_qwt_d4_filter_circuit_equals_emulator(n, rng):
+    c = rng.uniform(0.25, 1, size=1 << n)
+    for level in range(1, n + 1):
+        sv = run_statevector(qwt_filter_circuit(c, level, wavelet="db2")).reshape(2, 2, 1 << n)
+        assert_allclose(sv, qwt_filter_state(c, level, wavelet="d4"), atol=1e-9)
+        if level < n:  # (all n levels keep only the mean, for any wavelet)
+            assert not np.allclose(sv, qwt_filter_state(c, level), atol=1e-3)  # not the Haar filter
+
+
+def test_qwt_d4_output_is_the_db2_projection(rng):
+    y = rng.normal(size=64)
+    coeffs = pywt.wavedec(y, "db2", level=2, mode="periodization")
+    ref = pywt.waverec([coeffs[0]] + [np.zeros_like(d) for d in coeffs[1:]], "db2", mode="periodization")
+    for backend in ("statevector", "emulator"):
+        res = qdn.denoise(y, method="qwt", wavelet="db2", threshold=2, backend=backend)
+        assert_allclose(res.denoised, ref, atol=1e-9 * np.ptp(y))
+    auto = qdn.denoise(y, method="qwt", wavelet="db2", backend="emulator")  # SURE on db2 bands
+    assert 1 <= auto.thresholds[0] <= 6
+
+
+def test_wavelet_option_errors():
+    with pytest.raises(ValueError, match="'db4' is PyWavelets' 8-tap"):
+        qdn.denoise(np.arange(16.0), method="qwt", wavelet="db4")
+    with pytest.raises(ValueError, match="unknown wavelet 'sym2'"):
+        qwt_filter_circuit(np.full(8, 0.5), 1, wavelet="sym2")
+    with pytest.raises(ValueError, match="method='qwt' only"):
+        qdn.denoise(np.arange(16.0), method="qft", wavelet="haar")
+    with pytest.raises(ValueError, match="method='qwt' only"):
+        qdn.denoise(np.arange(16.0), wavelet="db2")
 
 
 def test_baseline_outputs_equal_classical_transforms(rng):

@@ -140,6 +140,17 @@ def test_method_and_quantum_noise_options(tmp_path, method):
     assert np.load(out).shape == (1024,)
 
 
+def test_qwt_wavelet_option(tmp_path, capsys):
+    out = tmp_path / "o.npy"
+    assert main(["denoise", "--demo", "-o", str(out), "--method", "qwt", "--wavelet", "db2", "--backend", "emulator"]) == 0
+    d4 = np.load(out)
+    assert main(["denoise", "--demo", "-o", str(out), "--method", "qwt", "--backend", "emulator", "--force"]) == 0
+    assert d4.shape == (1024,) and not np.allclose(d4, np.load(out))
+    assert main(["denoise", "--demo", "-o", str(tmp_path / "x.npy"), "--wavelet", "db2", "--backend", "emulator"]) == 2
+    assert "method='qwt' only" in capsys.readouterr().err
+    assert not (tmp_path / "x.npy").exists()
+
+
 def test_nan_and_text_in_numeric_column(tmp_path, capsys):
     src = tmp_path / "nan.csv"
     src.write_text("v\n1\nnan\n3\n4\n")
