@@ -136,6 +136,9 @@ def _denoise_image(args) -> int:
     from qdn.image_io import read_image, write_image
     from qdn.io import atomic_write
 
+    if args.method != "qdn" or args.wavelet is not None:
+        raise ValueError(f"images are denoised with --method qdn only (got --method {args.method}"
+                         + (f" --wavelet {args.wavelet}" if args.wavelet else "") + ")")
     image, meta = read_image(args.input)
     noisy, clean = image, None
     if args.noise is not None:

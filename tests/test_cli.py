@@ -119,6 +119,9 @@ def test_image_with_quantum_phase_noise(tmp_path, capsys):
     assert main(["denoise", str(src), "-o", str(out), "--noise", "phase:0.2", "--window", "8"]) == 0
     assert np.load(out).shape == (32, 32)
     assert "PSNR noisy" in capsys.readouterr().out
+    other = tmp_path / "other.npy"
+    assert main(["denoise", str(src), "-o", str(other), "--method", "wavelet"]) == 2
+    assert "--method qdn only" in capsys.readouterr().err and not other.exists()
 
 
 def test_dicom_waveform_in_and_out(tmp_path):
