@@ -1,10 +1,10 @@
 """Where the emulator's time goes, against the NumPy floor (evidence for benchmarks/README.md).
 
-Times each step of ``qdn.emulator.emulate_state`` at N = 2**20 (window 16, threshold 4) and a
-leaner evaluation of the same formula (this script's :func:`lean_state`, not part of qdn): only
-the ``anc = 0`` branch is transformed, with one real FFT pair, because the ``anc = 1`` branch has
-no kept bins and only gets multiplied by the bad-subspace coefficient. Checks that both give the
-same amplitudes. Usage::
+At N = 2**20 (window 16, threshold 4) times ``qdn.emulator.emulate_state``, two-sided and
+one-sided, step by step, against the NumPy floor and against the general formula it replaced
+(this script's :func:`general_state`, the previous qdn implementation: both ``anc`` branches
+through a complex QFT, the full good/bad decomposition, a complex inverse QFT of both branches),
+and checks that both give the same amplitudes. Usage::
 
     python benchmarks/diagnose_emulator.py [--exponent 20]
 """
@@ -12,6 +12,7 @@ same amplitudes. Usage::
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -32,20 +33,55 @@ def best(func, repeat: int = 7) -> float:
     return min(times)
 
 
-def lean_state(c: np.ndarray, taus: np.ndarray, schedule: str = "exact") -> np.ndarray:
-    """The amplitudes of ``emulate_state(c, taus, schedule)`` (two-sided, one signal)."""
+def general_state(c: np.ndarray, taus: np.ndarray, schedule: str = "exact", two_sided: bool = True) -> np.ndarray:
+    """The amplitudes of ``emulate_state(c, taus, schedule)`` (one signal), computed as qdn did
+    before the fast path: every step over both ``anc`` branches, 2N complex numbers."""
+    spec = prepared_spectrum(c)
+    M = spec.shape[-1]
+    mask = np.zeros(spec.shape, bool)
+    mask[0] = frequency_mask(M, taus, two_sided)
+    good = np.where(mask, spec, 0.0)
+    bad = spec - good
+    g_norm, b_norm = np.sqrt(np.sum(np.abs(good) ** 2)), np.sqrt(np.sum(np.abs(bad) ** 2))
+    weight = g_norm**2 / (g_norm**2 + b_norm**2)
+    cg, cb = make_schedule(schedule, weight).final_coefficients(weight)
+    return np.fft.fft(good * (cg / g_norm) + bad * (cb / b_norm), axis=-1) / np.sqrt(M)
+
+
+def emulator_steps(c: np.ndarray, taus: np.ndarray) -> dict[str, float]:
+    """Best times of the steps of ``emulate_state`` (two-sided), as qdn/emulator.py runs them."""
     P, M = c.shape
-    N = P * M
-    mask = frequency_mask(M, taus, True)[:, : M // 2 + 1]
-    proj = np.fft.irfft(np.fft.rfft(c, axis=-1) * mask, n=M, axis=-1)  # kept part, sample domain
-    s2 = np.clip(1.0 - c * c, 0.0, None)
-    g2 = float(np.vdot(proj, proj)) / N  # good weight (the state has norm 1)
-    cg, cb = make_schedule(schedule, g2).final_coefficients(g2)
-    sg, sb = cg / np.sqrt(g2), cb / np.sqrt(1.0 - g2)
-    out = np.empty((2, P, M), complex)
-    out[0] = ((sg - sb) / np.sqrt(N)) * proj + (sb / np.sqrt(N)) * c
-    out[1] = (sb / np.sqrt(N)) * np.sqrt(s2)
-    return out
+    k, t = np.arange(M // 2 + 1), taus[:, None]
+    spec = np.fft.rfft(c, axis=-1)
+    proj = np.fft.irfft(spec * (k <= t), n=M, axis=-1)
+    s = np.sqrt(np.clip(1.0 - c * c, 0.0, None))
+    sb, diff = 0.1 + 0.2j, 0.3 - 0.1j
+
+    def mask_spectrum():
+        np.multiply(spec, k <= t, out=spec)
+
+    def sine():
+        x = np.multiply(c, c)
+        np.subtract(1.0, x, out=x)
+        np.maximum(x, 0.0, out=x)
+        np.sqrt(x, out=x)
+
+    def combine():
+        res = np.empty((2, P, M), complex)
+        good = res[0]
+        np.multiply(proj, diff, out=good)
+        good += c * sb
+        np.multiply(s, sb, out=res[1])
+
+    return {
+        "rfft of c": best(lambda: np.fft.rfft(c, axis=-1)),
+        "mask the kept bins": best(mask_spectrum),
+        "irfft (Pc, real)": best(lambda: np.fft.irfft(spec, n=M, axis=-1)),
+        "s = sqrt(1 - c^2), in place": best(sine),
+        "three squared norms": best(lambda: [np.einsum("i,i->", x.ravel(), x.ravel()) for x in (proj, c, s)]),
+        "write the output: (sg - sb) Pc + sb c, sb s (fresh 2N complex)": best(combine),
+        "  of which: writing a fresh 2N complex array": best(lambda: np.empty((2, P, M), complex).fill(0)),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,33 +92,29 @@ def main(argv: list[str] | None = None) -> int:
     P = N // M
     c = 1.0 - np.random.default_rng(0).uniform(0.0, 0.75, (P, M))
     taus = np.full(P, M // 4)
+    load = os.getloadavg()[0]
 
     floor = best(lambda: spectral_projection(c, taus))
-    full = best(lambda: emulate_state(c, taus, "exact"))
-    lean = best(lambda: lean_state(c, taus))
-    ref, _ = emulate_state(c, taus, "exact")
-    diff = float(np.abs(ref - lean_state(c, taus)).max())
+    fast = best(lambda: emulate_state(c, taus, "exact"))
+    general = best(lambda: general_state(c, taus))
+    fast_one = best(lambda: emulate_state(c, taus, "exact", two_sided=False))
+    general_one = best(lambda: general_state(c, taus, two_sided=False))
+    diff = float(np.abs(emulate_state(c, taus, "exact")[0] - general_state(c, taus)).max())
+    diff_one = float(np.abs(emulate_state(c, taus, "exact", two_sided=False)[0]
+                            - general_state(c, taus, two_sided=False)).max())
+    steps = emulator_steps(c, taus)
 
-    spec = prepared_spectrum(c)
-    mask = np.zeros(spec.shape, bool)
-    mask[0] = frequency_mask(M, taus, True)
-    good = np.where(mask, spec, 0.0)
-    bad = spec - good
-    steps = {
-        "prepared_spectrum (sqrt, stack, complex ifft of both anc branches)": best(lambda: prepared_spectrum(c)),
-        "mask + where (good part)": best(lambda: np.where(mask, spec, 0.0)),
-        "spec - good (bad part)": best(lambda: spec - good),
-        "two norms": best(lambda: (np.sqrt(np.sum(np.abs(good) ** 2)), np.sqrt(np.sum(np.abs(bad) ** 2)))),
-        "good * sg + bad * sb": best(lambda: good * 0.3 + bad * 0.2),
-        "final complex fft of both branches": best(lambda: np.fft.fft(spec, axis=-1) / np.sqrt(M)),
-    }
-    print(f"N = 2^{args.exponent}, window {M}, threshold {M // 4}; best-of-7 wall times")
-    print(f"  NumPy floor spectral_projection      {floor * 1e3:8.2f} ms")
-    print(f"  qdn emulate_state                    {full * 1e3:8.2f} ms  ({full / floor:.2f}x the floor)")
+    print(f"N = 2^{args.exponent}, window {M}, threshold {M // 4}; best-of-7 wall times; load average {load:.2f}")
+    def line(name: str, t: float, extra: str = "") -> None:
+        print(f"  {name:42s} {t * 1e3:8.2f} ms  ({t / floor:.2f}x the floor){extra}")
+
+    print(f"  {'NumPy floor spectral_projection':42s} {floor * 1e3:8.2f} ms")
+    line("qdn emulate_state", fast)
     for name, t in steps.items():
         print(f"    {name:66s} {t * 1e3:7.2f} ms")
-    print(f"  lean_state (anc=0 branch only, rfft) {lean * 1e3:8.2f} ms  ({lean / floor:.2f}x the floor), "
-          f"max |difference| {diff:.1e}")
+    line("general formula (previous qdn)", general, f", max |difference| {diff:.1e}")
+    line("one-sided: qdn emulate_state", fast_one)
+    line("one-sided: general formula", general_one, f", max |difference| {diff_one:.1e}")
     return 0
 
 

@@ -26,7 +26,7 @@ from qiskit.quantum_info import Statevector
 
 from ._validation import check_window
 from .amplification import Schedule, exact_schedule, fixed_point_schedule
-from .emulator import amplify_spectrum, quantum_spectrum, sample_state
+from .emulator import emulate_quantum_state, sample_state
 from .execution import check_fits, run_sampler, run_statevector
 from .layout import Layout
 from .pipeline import DenoisingProblem, build_circuit
@@ -194,7 +194,7 @@ def denoise_state(
     rng = np.random.default_rng(seed)
     circuit = state = counts = None
     if emulate:
-        full, _ = amplify_spectrum(quantum_spectrum(psi.reshape(layout.P, layout.M)), taus, sched, two_sided=two_sided)
+        full, _ = emulate_quantum_state(psi.reshape(layout.P, layout.M), taus, sched, two_sided=two_sided)
         if shots is not None:
             counts = sample_state(full, shots, rng)
     else:
