@@ -15,7 +15,7 @@ from .execution import CIRCUIT_BACKENDS, backend_label, check_fits, run_sampler,
 from .layout import Layout
 from .pipeline import DenoisingProblem, build_circuit
 from .readout import counts_amplitudes, rescale, state_amplitudes
-from .methods import METHODS, run_method
+from .methods import METHODS, QUANTUM_BASELINES, run_method
 from .registers import VARIANTS
 from .result import DenoiseResult
 from .thresholds import resolve_thresholds
@@ -45,6 +45,33 @@ def choose_backend(num_qubits: int) -> str:
     if num_qubits <= AUTO_MAX_QUBITS and statevector_bytes(num_qubits) <= available_memory() / 2:
         return "statevector"
     return "emulator"
+
+
+def _image_baseline(method: str, image, window: int, *, threshold, backend, shots, seed, encoding, floor,
+                    mean_bits, wavelet, pad) -> DenoiseResult:
+    """``method`` = "qft" / "qwt" (:mod:`qdn.image_baselines`, on the image padded by reflection to
+    a square power-of-two side) or "fft-window" (the classical per-patch 2-D FFT projection)."""
+    from .image import _next_pow2, patch_projection, patchify, resolve_image_thresholds, unpatchify
+
+    img = as_signal(image, name="image", ndim=2)
+    H0, W0 = img.shape
+    side = _next_pow2(max(H0, W0, 2)) if method != "fft-window" else None
+    H, W = (side, side) if side else (_next_pow2(H0), _next_pow2(W0))
+    if (H, W) != (H0, W0):
+        if not pad:
+            raise ValueError(f"image shape {img.shape} is not {'a square with ' if side else ''}power-of-two "
+                             f"side{'' if side else 's'}; pass pad=True to pad by reflection")
+        img = np.pad(img, ((0, H - H0), (0, W - W0)), mode="symmetric")
+    if method == "fft-window":
+        window = check_window(window, min(H, W))
+        patches = patchify(img, window)
+        taus = resolve_image_thresholds(patches, threshold, image=img)
+        out = unpatchify(patch_projection(patches, taus).real, H, W)[:H0, :W0]
+        return DenoiseResult(out, None, taus, 0, None, 1.0, 1.0, "classical", None, None, None, method)
+    res = run_method(method, img, window=window, threshold=threshold, backend=backend, shots=shots, seed=seed,
+                     encoding=encoding, floor=floor, mean_bits=mean_bits, wavelet=wavelet)
+    res.denoised = res.denoised[:H0, :W0]
+    return res
 
 
 def denoise(
@@ -143,8 +170,14 @@ def denoise(
         raise ValueError(f"wavelet= applies to method='qwt' only, not {method!r}")
     if np.ndim(y) == 2 and not isinstance(y, str):
         # an image: square patches of side `window` (qdn.image)
-        if method != "qdn" or noise is not None or not two_sided:
-            raise ValueError("2-D input supports method='qdn', two-sided masks and no noise= (see qdn.image.denoise_image)")
+        if noise is not None or not two_sided:
+            raise ValueError("2-D input supports two-sided masks and no noise= (see qdn.image.denoise_image)")
+        if method in QUANTUM_BASELINES or method == "fft-window":
+            return _image_baseline(method, y, window, threshold=threshold, backend=backend, shots=shots, seed=seed,
+                                   encoding=encoding, floor=floor, mean_bits=mean_bits, wavelet=wavelet, pad=pad)
+        if method != "qdn":
+            raise ValueError(f"2-D input supports methods 'qdn', 'qft', 'qwt' and 'fft-window', not {method!r} "
+                             "(for classical image denoisers use skimage.restoration)")
         from .image import denoise_image
 
         return denoise_image(

@@ -20,6 +20,15 @@ from . import classical
 from .amplitude_map import AmplitudeMap
 from .baselines import _wavelet, qft_filter_circuit, qft_filter_state, qwt_filter_circuit, qwt_filter_state
 from .emulator import sample_state
+from .image import mad_sigma_2d
+from .image_baselines import (
+    qft_image_filter_circuit,
+    qft_image_filter_state,
+    qft_image_sure_threshold,
+    qwt_image_filter_circuit,
+    qwt_image_filter_state,
+    qwt_image_sure_level,
+)
 from .execution import backend_label, check_fits, run_sampler, run_statevector
 from .readout import rescale
 from .result import DenoiseResult
@@ -64,6 +73,23 @@ def _cutoff(method: str, y: np.ndarray, threshold, wavelet: str = "haar") -> int
     return int(threshold)
 
 
+def _image_cutoff(method: str, image: np.ndarray, threshold, wavelet: str) -> int:
+    s = int(np.log2(image.shape[0]))
+    if isinstance(threshold, str):
+        if threshold != "auto":
+            raise ValueError(f"unknown threshold {threshold!r}; valid: 'auto' or an int")
+        sigma = mad_sigma_2d(image)
+        if method == "qft":
+            return qft_image_sure_threshold(image, sigma)
+        return qwt_image_sure_level(image, sigma, wavelet)
+    if not isinstance(threshold, (int, np.integer)) or isinstance(threshold, bool):
+        raise ValueError(f"method {method!r} takes one global int threshold or 'auto', got {threshold!r}")
+    lo, hi = (0, image.shape[0] // 2) if method == "qft" else (1, s)
+    if not lo <= threshold <= hi:
+        raise ValueError(f"threshold for method {method!r} must lie in [{lo}, {hi}], got {threshold}")
+    return int(threshold)
+
+
 def run_method(
     method: str,
     y: np.ndarray,
@@ -78,7 +104,9 @@ def run_method(
     mean_bits: int,
     wavelet: str | None = None,
 ) -> DenoiseResult:
-    """Run a non-qdn ``method`` on a padded, validated signal ``y`` (length a power of two).
+    """Run a non-qdn ``method`` on a padded, validated signal ``y`` (length a power of two), or,
+    for ``"qft"``/``"qwt"``, on a square image ``y`` whose side is a power of two
+    (:mod:`qdn.image_baselines`; ``window`` is then unused).
 
     ``wavelet`` (``method="qwt"`` only; None = "haar"): "haar" or "db2" (alias "d4").
     """
@@ -97,17 +125,19 @@ def run_method(
             out = classical.savgol(y)
         return DenoiseResult(out, None, taus, 0, None, 1.0, 1.0, "classical", None, None, None, method)
 
-    amap = AmplitudeMap.fit(y, encoding, floor=floor, bits=mean_bits)
-    c = amap.amplitudes(y)
-    cut = _cutoff(method, y, threshold, wavelet)
+    image = y.ndim == 2  # a square image, side a power of two (qdn.image_baselines)
+    amap = AmplitudeMap.fit(y.ravel(), encoding, floor=floor, bits=mean_bits)
+    c = amap.amplitudes(y.ravel()).reshape(y.shape)
+    cut = _image_cutoff(method, y, threshold, wavelet) if image else _cutoff(method, y, threshold, wavelet)
     n = int(np.log2(y.size))
     N = y.size
     if method == "qft":
-        emulate, build = qft_filter_state, qft_filter_circuit
+        emulate, build = (qft_image_filter_state, qft_image_filter_circuit) if image else (qft_filter_state, qft_filter_circuit)
     else:
-        emulate, build = partial(qwt_filter_state, wavelet=wavelet), partial(qwt_filter_circuit, wavelet=wavelet)
+        e2, b2 = (qwt_image_filter_state, qwt_image_filter_circuit) if image else (qwt_filter_state, qwt_filter_circuit)
+        emulate, build = partial(e2, wavelet=wavelet), partial(b2, wavelet=wavelet)
     if backend is None:
-        backend = "statevector" if n + 4 <= 20 else "emulator"
+        backend = "statevector" if n + 4 + 4 * (image and method == "qft") <= 20 else "emulator"
     rng = np.random.default_rng(seed)
     circuit = counts = state = None
     if backend == "emulator":
@@ -135,7 +165,7 @@ def run_method(
         good = np.sqrt(good / good.sum())
     else:
         good = state[1, 0]
-    denoised = amap.decode(rescale(good, float(c.sum())))
+    denoised = amap.decode(rescale(good, float(c.sum()))).reshape(y.shape)
     return DenoiseResult(
         denoised, circuit, np.array([cut]), 0, None, kept_probability, kept_probability,
         backend_label(backend), shots, None, amap, method, state, counts,
