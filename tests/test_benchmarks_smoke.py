@@ -81,3 +81,11 @@ def test_noise_scenarios_quick(capsys):
     for scenario in ("AWGN 15 dB", "Poisson 30 counts", "Poisson + phase", "phase eps=0.1",
                      "AWGN 15 dB + phase", "bit-flip p=0.05 + phase"):
         assert out.count(scenario + "  ") == 2, scenario  # both signals (columns are space-padded)
+
+
+def test_images_quick(tmp_path):
+    _load("images").main(["--quick", "--out", str(tmp_path)])
+    md = (tmp_path / "images.md").read_text(encoding="utf-8")
+    for method in ("| qdn |", "| qdn cs16 |", "| fft-window |", "| QFT |", "| QWT haar |", "| NLM (h=0.8 sigma) |"):
+        assert method in md, method
+    assert (tmp_path / "images_MR_small.png").read_bytes()[:4] == b"\x89PNG"
