@@ -11,8 +11,8 @@ deviation over the seeds; PSNR uses the clean signal's peak-to-peak range (qdn.m
     python benchmarks/noise_scenarios.py                 # N = 512, 20 seeds
     python benchmarks/noise_scenarios.py --seeds 5 --p 0.02 --n 256
 
-Writes ``benchmarks/results/noise_scenarios.md`` (machine header, table); ``--quick`` runs 2 seeds
-at N = 64 and writes nothing.
+Writes ``benchmarks/results/noise_scenarios.md`` (machine header, table; ``--out DIR`` elsewhere);
+``--quick`` runs 2 seeds at N = 64 and writes only when given ``--out``.
 """
 
 from __future__ import annotations
@@ -55,11 +55,12 @@ def scenarios(eps: float, snr_db: float, p: float, scale: float) -> dict:
     }
 
 
-def main(argv=None) -> None:
+def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=512)
     ap.add_argument("--scale", type=float, default=30.0, help="Poisson counts at the peak-to-peak range")
-    ap.add_argument("--quick", action="store_true", help="N = 64, 2 seeds, no file written")
+    ap.add_argument("--quick", action="store_true", help="N = 64, 2 seeds; writes a file only with --out")
+    ap.add_argument("--out", type=Path, default=None, help="results folder (default benchmarks/results)")
     ap.add_argument("--window", type=int, default=16)
     ap.add_argument("--eps", type=float, default=0.1)
     ap.add_argument("--snr", type=float, default=15.0)
@@ -96,8 +97,9 @@ def main(argv=None) -> None:
                         f"{(a - b).mean():+.2f} |")
     elapsed = time.perf_counter() - t0
     print(f"({elapsed:.1f} s)")
-    if args.quick:
-        return
+    if args.quick and args.out is None:
+        return 0
+    out = args.out or RESULTS
     text = "\n".join([
         "# qdn under the paper's noise scenarios",
         "",
@@ -112,10 +114,10 @@ def main(argv=None) -> None:
         *rows,
         "",
     ])
-    RESULTS.mkdir(exist_ok=True)
-    _atomic_write(RESULTS / "noise_scenarios.md", text)
-    print(f"wrote {RESULTS / 'noise_scenarios.md'}")
+    _atomic_write(out / "noise_scenarios.md", text)
+    print(f"wrote {out / 'noise_scenarios.md'}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -2,10 +2,11 @@
 
 Usage::
 
-    python benchmarks/run_all.py [--quick] [--out DIR] [--only emulator,aer,resources]
+    python benchmarks/run_all.py [--quick] [--out DIR] [--only emulator,aer,resources,paper,noise,quantum-input,images]
 
 Each script writes ``<name>.md`` and its CSV tables into ``--out`` (default
-``benchmarks/results``). Returns non-zero if any script failed; the others still run.
+``benchmarks/results``; a ``--quick`` run without ``--out`` writes into a new temporary folder,
+so that it never overwrites the committed results). Returns non-zero if any script failed; the others still run.
 """
 
 from __future__ import annotations
@@ -13,12 +14,21 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = {"emulator": "bench_emulator", "aer": "bench_aer", "resources": "bench_resources"}
+SCRIPTS = {
+    "emulator": "bench_emulator",
+    "aer": "bench_aer",
+    "resources": "bench_resources",
+    "paper": "paper",
+    "noise": "noise_scenarios",
+    "quantum-input": "quantum_input",
+    "images": "images",
+}
 
 
 def load(name: str):
@@ -32,6 +42,10 @@ def load(name: str):
 def run_all(quick: bool = False, out: str | None = None, only: list[str] | None = None) -> int:
     """Run the selected benchmarks; returns the number that failed."""
     failed = 0
+    if quick and out is None:
+        # a smoke run must not overwrite the committed full results
+        out = tempfile.mkdtemp(prefix="qdn-bench-quick-")
+        print(f"quick run: results go to {out}", flush=True)
     for key in only or list(SCRIPTS):
         if key not in SCRIPTS:
             raise ValueError(f"unknown benchmark {key!r}; valid: {', '.join(SCRIPTS)}")

@@ -98,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--force", action="store_true", help="overwrite existing output files")
     b = sub.add_parser("bench", help="run the benchmark scripts of a source checkout (benchmarks/run_all.py)")
     b.add_argument("--quick", action="store_true", help="tiny sizes (smoke run)")
-    b.add_argument("--only", help="comma-separated subset: emulator,aer,resources")
+    b.add_argument("--only", help="comma-separated subset: emulator,aer,resources,paper,noise,quantum-input,images")
     b.add_argument("--out", help="results folder (default benchmarks/results)")
     from .cli_hardware import add_subcommands
 
