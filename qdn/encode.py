@@ -8,9 +8,10 @@ r"""Stage 1, *encode*: the unitary T of the paper's supplement.
 
 Built as H on ``i`` and ``j``; one :class:`~qiskit.circuit.library.UCRYGate` multiplexor
 (angles ``2 theta_ji``, controls ``i`` then ``j``, so the control value is the flat sample index
-``j*M + i``); and two value-setting operations controlled by ``j`` that write the a-bit mean code
-and the b-bit threshold (a multiplexed X, one multi-controlled X per set bit: cost grows with
-``P (a + b)``, not with N).
+``j*M + i``); and the value setting controlled by ``j`` that writes the a-bit mean code and the
+b-bit threshold (:func:`set_window_codes`: per window, a flag ``[j == w]`` computed into a clean
+``work`` qubit, copied by CX to the window's set code bits and uncomputed; cost grows with
+``P (p + a + b)``, not with N).
 
 Reference: S. Dutta et al., "Quantum Algorithm for Signal Denoising", IEEE SPL 2024, eq. (2)
 and supplementary material.
@@ -19,40 +20,122 @@ and supplementary material.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 from qiskit import QuantumCircuit
 from qiskit.circuit.library import UCRYGate
+from qiskit.synthesis import synth_mcx_1_clean_kg24, synth_mcx_2_clean_kg24
 
 from ._gates import controlled_x_on_value
 from .layout import Layout
 from .registers import frame, reg
 
-__all__ = ["value_setting", "amplitude_encoding", "encode_circuit", "process_encoding"]
+__all__ = ["value_setting", "set_window_codes", "amplitude_encoding", "encode_circuit", "process_encoding"]
 
 
-def value_setting(
-    qc: QuantumCircuit, controls: Sequence, target: Sequence, values: Sequence[int]
-) -> QuantumCircuit:
-    """Append ``|j>|0> -> |j>|values[j]>`` (little-endian ``target``) to ``qc``; returns ``qc``."""
+def _check_values(values, n_controls: int, n_bits: int) -> np.ndarray:
     values = np.asarray(values, dtype=np.int64)
-    if values.shape != (1 << len(controls),):
-        raise ValueError(f"need one value per control state ({1 << len(controls)}), got {values.shape}")
-    if values.min() < 0 or values.max() >= 1 << len(target):
-        raise ValueError(f"values must fit in {len(target)} bits, got range [{values.min()}, {values.max()}]")
-    for jv, val in enumerate(values):
-        for bit, qubit in enumerate(target):
-            if (int(val) >> bit) & 1:
-                controlled_x_on_value(qc, controls, jv, qubit)
+    if values.shape != (1 << n_controls,):
+        raise ValueError(f"need one value per control state ({1 << n_controls}), got {values.shape}")
+    if values.min() < 0 or values.max() >= 1 << n_bits:
+        raise ValueError(f"values must fit in {n_bits} bits, got range [{values.min()}, {values.max()}]")
+    return values
+
+
+@lru_cache(maxsize=32)
+def _flag_mcx(num_controls: int, clean: int) -> QuantumCircuit:
+    """MCX on ``controls + [flag] + aux``, exact when the ``clean`` auxiliaries start in |0>."""
+    if num_controls >= 3:
+        return (synth_mcx_2_clean_kg24 if clean >= 2 else synth_mcx_1_clean_kg24)(num_controls)
+    qc = QuantumCircuit(num_controls + 1)
+    if num_controls == 2:
+        qc.ccx(0, 1, 2)
+    else:  # 1 control
+        qc.cx(0, 1)
     return qc
 
 
-def _set_window_codes(qc: QuantumCircuit, mean_codes, thresholds) -> None:
-    """Write each window's mean code and threshold into ``mean`` and ``thre``, controlled by ``j``."""
+def value_setting(
+    qc: QuantumCircuit,
+    controls: Sequence,
+    target: Sequence,
+    values: Sequence[int],
+    work: Sequence = (),
+) -> QuantumCircuit:
+    """Append ``|j>|0> -> |j>|values[j]>`` (little-endian ``target``) to ``qc``; returns ``qc``.
+
+    More exactly ``|j>|t> -> |j>|t XOR values[j]>``. Two constructions, the same unitary on the
+    states where ``work`` is |0>:
+
+    * without ``work`` (standalone use): one multi-controlled X on all of ``controls`` per set
+      bit (:func:`~qdn._gates.controlled_x_on_value`), synthesis left to the transpiler. It can
+      borrow qubits it knows to be clean only at the start of a circuit; inside an amplification
+      round it synthesises them without auxiliaries (the register round at N = 1024 cost
+      17 044 CX against 10 862 for its parts, benchmarks/README.md);
+    * with ``work`` qubits that start (and are returned) in |0>: per control value ``w`` with a
+      non-zero value, a flag ``[controls == w]`` is computed into ``work[0]`` by one
+      multi-controlled X synthesised with the other work qubits as clean auxiliaries
+      (:func:`~qiskit.synthesis.synth_mcx_2_clean_kg24` with two,
+      :func:`~qiskit.synthesis.synth_mcx_1_clean_kg24` with one; a CX or CCX for one or two
+      controls), copied by CX to each set bit of the target, and uncomputed by the inverse
+      circuit. Control values are visited in Gray-code order and the controls enter the
+      synthesis most-significant first, so consecutive flag computations differ in few gates
+      and the transpiler cancels most of each uncompute/compute pair (at level 1 and above;
+      at N = 1024, 64 windows, 968 CX after level 3 against 3 629 for one MCX per bit).
+      With ``p >= 3`` controls this needs at least two work qubits; with fewer, and with a
+      single control (where a controlled X per bit is already cheapest), the first
+      construction is used.
+    """
+    controls, target, work = list(controls), list(target), list(work)
+    values = _check_values(values, len(controls), len(target))
+    p = len(controls)
+    if not controls:
+        flips = [q for bit, q in enumerate(target) if (int(values[0]) >> bit) & 1]
+        if flips:
+            qc.x(flips)
+        return qc
+    if not work or p == 1 or (p >= 3 and len(work) < 2):
+        for jv, val in enumerate(values):
+            for bit, qubit in enumerate(target):
+                if (int(val) >> bit) & 1:
+                    controlled_x_on_value(qc, controls, jv, qubit)
+        return qc
+    flag, aux = work[0], work[1:3]
+    compute = _flag_mcx(p, len(aux))
+    uncompute = compute.inverse()
+    wires = controls[::-1] + [flag] + aux[: compute.num_qubits - p - 1]
+    for g in range(1 << p):
+        jv = g ^ (g >> 1)  # Gray code: one control changes between consecutive windows
+        set_bits = [q for bit, q in enumerate(target) if (int(values[jv]) >> bit) & 1]
+        if not set_bits:
+            continue
+        zeros = [q for bit, q in enumerate(controls) if not (jv >> bit) & 1]
+        if zeros:
+            qc.x(zeros)
+        qc.compose(compute, wires, inplace=True)
+        for q in set_bits:
+            qc.cx(flag, q)
+        qc.compose(uncompute, wires, inplace=True)
+        if zeros:
+            qc.x(zeros)
+    return qc
+
+
+def set_window_codes(qc: QuantumCircuit, mean_codes, thresholds, *, use_work: bool = True) -> QuantumCircuit:
+    """Write each window's mean code into ``mean`` and its threshold into ``thre``, controlled
+    by ``j``, in one :func:`value_setting` sweep over the windows (one flag per window serves
+    both registers). ``use_work=True`` uses the circuit's ``work`` register as clean
+    auxiliaries: every qdn builder hands ``work`` to the encode stage in |0> (the oracle
+    uncomputes its comparator), so the flag construction applies inside amplification rounds
+    too. Returns ``qc``."""
     if mean_codes is None or thresholds is None:
         raise ValueError("the register variant needs mean_codes and thresholds")
-    value_setting(qc, reg(qc, "j"), reg(qc, "mean"), mean_codes)
-    value_setting(qc, reg(qc, "j"), reg(qc, "thre"), thresholds)
+    j, mean, thre = reg(qc, "j"), reg(qc, "mean"), reg(qc, "thre")
+    mean_codes = _check_values(mean_codes, len(j), len(mean))
+    thresholds = _check_values(thresholds, len(j), len(thre))
+    codes = mean_codes | (thresholds << len(mean))
+    return value_setting(qc, j, mean + thre, codes, reg(qc, "work") if use_work else ())
 
 
 def amplitude_encoding(qc: QuantumCircuit, angles: np.ndarray) -> QuantumCircuit:
@@ -83,7 +166,7 @@ def encode_circuit(
     qc = frame(layout, variant, two_sided, name="encode")
     amplitude_encoding(qc, angles)
     if variant == "register":
-        _set_window_codes(qc, mean_codes, thresholds)
+        set_window_codes(qc, mean_codes, thresholds)
     return qc
 
 
@@ -111,5 +194,5 @@ def process_encoding(
     gate = process.to_gate(label="process")
     qc.append(gate, reg(qc, "i") + reg(qc, "j"))
     if variant == "register":
-        _set_window_codes(qc, mean_codes, thresholds)
+        set_window_codes(qc, mean_codes, thresholds)
     return qc

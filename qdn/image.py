@@ -24,7 +24,7 @@ so the statevector on ``(anc, j, i)`` reshapes as ``(2, P, M, M)`` over ``(anc, 
 and the flat index of pixel ``(iy, ix)`` of patch ``j`` is ``j*M*M + iy*M + ix``: the same
 ``i + M'*j`` as a 1-D signal of ``P`` windows of ``M' = M*M`` samples. That is why the 1-D
 encoder (:func:`qdn.encode.amplitude_encoding`: H on ``i`` and ``j`` and *one* ``UCRYGate``
-multiplexor over every pixel), the value setting (:func:`qdn.encode.value_setting`), the
+multiplexor over every pixel), the value setting (:func:`qdn.encode.set_window_codes`), the
 amplification rounds (:func:`qdn.amplification.amplification_round`, reflection about the
 prepared state), the schedules, :func:`qdn.pipeline.build_circuit` and the readout helpers are
 reused as they are; only the QFT and the oracle are new:
@@ -87,7 +87,7 @@ from .amplification import SCHEDULES, Schedule, make_schedule
 from .amplitude_map import AmplitudeMap
 from .comparator import leq_flag, wrap_flag
 from .emulator import sample_state
-from .encode import amplitude_encoding, value_setting
+from .encode import amplitude_encoding, set_window_codes
 from .execution import CIRCUIT_BACKENDS, backend_label, check_fits, run_sampler, run_statevector
 from .layout import Layout
 from .pipeline import DenoisingProblem, build_circuit
@@ -622,8 +622,7 @@ class ImageProblem(DenoisingProblem):
         angles = 2.0 * np.arccos(np.clip(np.asarray(self.amplitudes, float), -1.0, 1.0))
         amplitude_encoding(qc, angles.ravel())
         if self.variant == "register":
-            value_setting(qc, reg(qc, "j"), reg(qc, "mean"), self.mean_codes)
-            value_setting(qc, reg(qc, "j"), reg(qc, "thre"), self.thresholds)
+            set_window_codes(qc, self.mean_codes, self.thresholds)
         return qc
 
     def qft(self, inverse: bool = False) -> QuantumCircuit:

@@ -25,7 +25,8 @@ Stages (:data:`STAGES`):
     (:func:`qdn.encode.amplitude_encoding`).
 ``value_setting``
     Register variant only: the mean and threshold codes written under control of ``j``
-    (:func:`qdn.encode.value_setting`, twice).
+    (:func:`qdn.encode.set_window_codes`: one window flag per window in a clean ``work`` qubit,
+    fanned out by CX to the set code bits).
 ``encode``
     The whole *encode* stage T (:meth:`DenoisingProblem.encode`): the two above together.
 ``oracle``
@@ -60,7 +61,7 @@ from qiskit.circuit.library import RYGate, StatePreparation
 from qiskit.transpiler import generate_preset_pass_manager
 
 from .amplification import amplification_round, make_schedule
-from .encode import amplitude_encoding, value_setting
+from .encode import amplitude_encoding, set_window_codes
 from .layout import Layout
 from .pipeline import DenoisingProblem, build_circuit
 from .registers import frame, reg
@@ -343,8 +344,7 @@ def stage_circuits(problem: DenoisingProblem, stages: Iterable[str] = STAGES) ->
             if variant != "register":
                 continue
             qc = frame(layout, variant, two_sided, name="value_setting")
-            value_setting(qc, reg(qc, "j"), reg(qc, "mean"), problem.mean_codes)
-            value_setting(qc, reg(qc, "j"), reg(qc, "thre"), problem.thresholds)
+            set_window_codes(qc, problem.mean_codes, problem.thresholds)
         elif stage == "encode":
             qc = problem.encode()
         elif stage == "oracle":

@@ -3,12 +3,15 @@
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
+from qiskit import QuantumCircuit
+from qiskit.circuit import AncillaRegister, QuantumRegister
 
 from qdn.amplitude_map import AmplitudeMap
-from qdn.encode import encode_circuit
+from qdn.encode import encode_circuit, set_window_codes, value_setting
 from qdn.layout import Layout
+from qdn.registers import frame
 
-from conftest import evolve
+from conftest import evolve, random_state
 
 
 @pytest.mark.parametrize("m,p", [(1, 1), (2, 1), (2, 2), (3, 1)])
@@ -62,3 +65,62 @@ def test_value_setting_rejects_values_too_wide():
     layout = Layout(m=2, p=1, a=2)
     with pytest.raises(ValueError, match="fit in 2 bits"):
         encode_circuit(layout, np.full(8, 0.5), np.array([0, 4]), np.array([0, 1]))
+
+
+def _value_setting_truth_table(qc, p, t, values, rng):
+    """Evolve a random state of ``j`` (p qubits) and the target (t qubits), work in |0>, through
+    ``qc`` and compare with ``|j>|x> -> |j>|x XOR values[j]>`` (phases included); work must end in |0>."""
+    n_work = qc.num_qubits - p - t
+    psi = random_state(p + t, rng)
+    out = evolve(qc, np.concatenate([psi, np.zeros(((1 << n_work) - 1) << (p + t), complex)]))
+    out = out.reshape(1 << n_work, 1 << (p + t))
+    assert_allclose(out[1:], 0, atol=1e-10)  # work qubits back in |0>
+    jv, xv = np.arange(1 << (p + t)) % (1 << p), np.arange(1 << (p + t)) >> p
+    expected = np.zeros_like(psi)
+    expected[jv + ((xv ^ np.asarray(values)[jv]) << p)] = psi
+    assert_allclose(out[0], expected, atol=1e-10)
+
+
+@pytest.mark.parametrize("p,n_work", [(1, 2), (2, 1), (2, 2), (3, 1), (3, 2), (3, 3), (4, 2), (4, 3), (5, 3)])
+def test_value_setting_with_work_truth_table(p, n_work, rng):
+    """The flag construction (one window flag in a clean work qubit, one or two more as clean
+    auxiliaries of its MCX) is the multiplexed X; so is the path without work qubits."""
+    t = 4
+    j, x, w = QuantumRegister(p, "j"), QuantumRegister(t, "x"), AncillaRegister(n_work, "work")
+    values = rng.integers(0, 1 << t, size=1 << p)
+    values[0], values[-1] = 0, (1 << t) - 1  # a window with nothing to write and one with every bit
+    qc = value_setting(QuantumCircuit(j, x, w), j, x, values, w)
+    if p >= 2:  # the flag's CX fan-out; p >= 3 with one work qubit falls back to one MCX per bit
+        assert ("cx" in qc.count_ops()) == (p == 2 or n_work >= 2)
+    _value_setting_truth_table(qc, p, t, values, rng)
+    old = value_setting(QuantumCircuit(j, x, w), j, x, values)  # one multi-controlled X per set bit
+    assert "cx" not in old.count_ops() or p == 1
+    _value_setting_truth_table(old, p, t, values, rng)
+
+
+def _on(qc, order):
+    """``qc`` restricted to ``order`` (its qubits renumbered 0, 1, ...)."""
+    sub = QuantumCircuit(len(order), global_phase=qc.global_phase)
+    index = {q: k for k, q in enumerate(order)}
+    for ins in qc.data:
+        assert all(q in index for q in ins.qubits)  # the value setting never touches i or anc
+        sub.append(ins.operation, [index[q] for q in ins.qubits])
+    return sub
+
+
+@pytest.mark.parametrize("m,p,a", [(2, 2, 2), (2, 3, 2), (1, 4, 2)])
+def test_set_window_codes_truth_table(m, p, a, rng):
+    """Inside the register frame: mean and thre receive the codes XORed, work returns to |0>."""
+    layout = Layout(m=m, p=p, a=a)
+    means = rng.integers(0, 1 << a, size=layout.P)
+    taus = rng.integers(0, 1 << layout.b, size=layout.P)
+    qc = set_window_codes(frame(layout, "register"), means, taus)
+    # qubit order i, mean, j, thre, anc, work: leave i and anc at 0 and view (mean, j, thre) as
+    # j (p qubits) then a target of a + b qubits, by permuting the circuit's qubits
+    regs = {r.name: list(r) for r in qc.qregs}
+    order = regs["j"] + regs["mean"] + regs["thre"] + regs["work"]
+    codes = means | (taus << a)
+    _value_setting_truth_table(_on(qc, order), p, a + layout.b, codes, rng)
+    plain = set_window_codes(frame(layout, "register"), means, taus, use_work=False)
+    assert "cx" not in plain.count_ops() and "cx" in qc.count_ops()  # per-bit MCX vs flag fan-out
+    _value_setting_truth_table(_on(plain, order), p, a + layout.b, codes, rng)
