@@ -137,10 +137,12 @@ def _atomic_write(path: Path, text: str) -> None:
 class Report:
     """Tables of one benchmark, written as ``<name>.md`` and one CSV per table."""
 
-    def __init__(self, name: str, title: str, argv: Sequence[str] | None, quick: bool):
+    def __init__(self, name: str, title: str, argv: Sequence[str] | None, quick: bool, script: str | None = None):
+        """``name`` names the output files; ``script`` the script that ran (default ``name``, which
+        differs when a ``--tag`` suffixes the file names)."""
         self.name, self.title, self.quick = name, title, quick
         args = list(sys.argv[1:] if argv is None else argv)
-        self.command = "python benchmarks/" + name + ".py" + "".join(" " + a for a in args)
+        self.command = "python benchmarks/" + (script or name) + ".py" + "".join(" " + a for a in args)
         self.machine = machine()
         self.sections: list[tuple[str, str, list[dict], list[str], str]] = []
         self.notes: list[str] = []

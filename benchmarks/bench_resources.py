@@ -81,11 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     name = "bench_resources" + (f"_{args.tag}" if args.tag else "")
     ok, why = torino_available()
     stage_rows, enc_rows, pipe_rows = [], [], []
-    started = Report(name, "Circuit resources per stage", argv, args.quick).machine  # load at start
+    started = Report(name, "Circuit resources per stage", argv, args.quick, script="bench_resources").machine  # load at start
 
     def emit(final: bool) -> None:
         """Write the tables so far (after every size, so a stopped run keeps what it measured)."""
-        report = Report(name, "Circuit resources per stage", argv, args.quick)
+        report = Report(name, "Circuit resources per stage", argv, args.quick, script="bench_resources")
         report.machine = started
         if not ok:
             report.note(why, echo=final)

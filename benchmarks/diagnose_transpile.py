@@ -6,9 +6,11 @@ parts (evidence for benchmarks/README.md).
 2. ``--context``: CX of the state preparation A (encode + QFT) alone, where the transpiler knows
    the ``mean``/``thre``/``work`` qubits start clean, and "in context", after an H on every qubit
    (as inside an amplification round, where no qubit is known to be clean); and the same for an
-   alternative value setting (this script's, not qdn's): one window flag per window in a
-   ``work`` qubit (multi-controlled X synthesised with one clean ``work`` ancilla), CX fan-out to
-   the code bits, flag uncomputed. The alternative is checked against qdn's A on a statevector.
+   alternative value setting: one window flag per window in a ``work`` qubit (multi-controlled X
+   synthesised with one clean ``work`` ancilla), CX fan-out to the code bits, flag uncomputed.
+   This was the prototype of the fix now in qdn (:func:`qdn.encode.set_window_codes`, which adds
+   Gray-code window order and two clean ancillas and so costs fewer CX than this prototype); it
+   is kept as the record of the measurement and checked against qdn's A on a statevector.
 
 3. ``--ucry``: the encoding alone (H + one UCRY) at N = 256, 1024, 4096: level-3 transpile time,
    the number of ``CommutativeCancellation`` calls and their mean time (how that pass scales
