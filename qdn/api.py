@@ -11,7 +11,10 @@ from ._validation import as_signal, check_window, is_power_of_two
 from .amplification import SCHEDULES, Schedule, make_schedule
 from .amplitude_map import AmplitudeMap
 from .emulator import emulate_state, sample_state
-from .execution import CIRCUIT_BACKENDS, backend_label, check_fits, run_sampler, run_statevector, statevector_bytes, available_memory
+from .execution import (
+    CIRCUIT_BACKENDS, available_memory, backend_label, check_fits, is_ideal_aer, run_sampler, run_statevector,
+    statevector_bytes,
+)
 from .layout import Layout
 from .pipeline import DenoisingProblem, build_circuit
 from .readout import counts_amplitudes, rescale, state_amplitudes
@@ -244,7 +247,8 @@ def denoise(
         sampled_on_device = backend != "statevector"
         if sampled_on_device and shots is None:
             shots = DEFAULT_SHOTS
-        circuit = build_circuit(problem, sched, measure=sampled_on_device)
+        # ideal Aer applies an MCX in one pass: keep the value setting's MCX gates whole there
+        circuit = build_circuit(problem, sched, measure=sampled_on_device, synthesize_mcx=not is_ideal_aer(backend))
         if sampled_on_device:
             counts = run_sampler(circuit, backend, shots=shots, seed=seed)
         else:

@@ -44,8 +44,14 @@ def _check_values(values, n_controls: int, n_bits: int) -> np.ndarray:
 
 
 @lru_cache(maxsize=32)
-def _flag_mcx(num_controls: int, clean: int) -> QuantumCircuit:
-    """MCX on ``controls + [flag] + aux``, exact when the ``clean`` auxiliaries start in |0>."""
+def _flag_mcx(num_controls: int, clean: int, synthesize: bool = True) -> QuantumCircuit:
+    """MCX on ``controls + [flag] + aux``, exact when the ``clean`` auxiliaries start in |0>.
+
+    ``synthesize=False`` leaves one :class:`~qiskit.circuit.library.MCXGate` (auxiliaries idle)."""
+    if num_controls >= 3 and not synthesize:
+        qc = QuantumCircuit(num_controls + 1 + min(clean, 2))
+        qc.mcx(list(range(num_controls)), num_controls)
+        return qc
     if num_controls >= 3:
         return (synth_mcx_2_clean_kg24 if clean >= 2 else synth_mcx_1_clean_kg24)(num_controls)
     qc = QuantumCircuit(num_controls + 1)
@@ -62,6 +68,8 @@ def value_setting(
     target: Sequence,
     values: Sequence[int],
     work: Sequence = (),
+    *,
+    synthesize_mcx: bool = True,
 ) -> QuantumCircuit:
     """Append ``|j>|0> -> |j>|values[j]>`` (little-endian ``target``) to ``qc``; returns ``qc``.
 
@@ -86,6 +94,11 @@ def value_setting(
       With ``p >= 3`` controls this needs at least two work qubits; with fewer, and with a
       single control (where a controlled X per bit is already cheapest), the first
       construction is used.
+
+    ``synthesize_mcx=False`` keeps each flag's multi-controlled X as one ``MCXGate`` instead of
+    its Clifford+T synthesis: for simulators that apply an MCX as one operation (Aer), where the
+    synthesis would double the gate count (the register pipeline at N = 512 simulates in about
+    half the time); same unitary.
     """
     controls, target, work = list(controls), list(target), list(work)
     values = _check_values(values, len(controls), len(target))
@@ -102,7 +115,7 @@ def value_setting(
                     controlled_x_on_value(qc, controls, jv, qubit)
         return qc
     flag, aux = work[0], work[1:3]
-    compute = _flag_mcx(p, len(aux))
+    compute = _flag_mcx(p, len(aux), synthesize_mcx)
     uncompute = compute.inverse()
     wires = controls[::-1] + [flag] + aux[: compute.num_qubits - p - 1]
     for g in range(1 << p):
@@ -122,20 +135,23 @@ def value_setting(
     return qc
 
 
-def set_window_codes(qc: QuantumCircuit, mean_codes, thresholds, *, use_work: bool = True) -> QuantumCircuit:
+def set_window_codes(
+    qc: QuantumCircuit, mean_codes, thresholds, *, use_work: bool = True, synthesize_mcx: bool = True
+) -> QuantumCircuit:
     """Write each window's mean code into ``mean`` and its threshold into ``thre``, controlled
     by ``j``, in one :func:`value_setting` sweep over the windows (one flag per window serves
     both registers). ``use_work=True`` uses the circuit's ``work`` register as clean
     auxiliaries: every qdn builder hands ``work`` to the encode stage in |0> (the oracle
     uncomputes its comparator), so the flag construction applies inside amplification rounds
-    too. Returns ``qc``."""
+    too. ``synthesize_mcx`` as in :func:`value_setting`. Returns ``qc``."""
     if mean_codes is None or thresholds is None:
         raise ValueError("the register variant needs mean_codes and thresholds")
     j, mean, thre = reg(qc, "j"), reg(qc, "mean"), reg(qc, "thre")
     mean_codes = _check_values(mean_codes, len(j), len(mean))
     thresholds = _check_values(thresholds, len(j), len(thre))
     codes = mean_codes | (thresholds << len(mean))
-    return value_setting(qc, j, mean + thre, codes, reg(qc, "work") if use_work else ())
+    work = reg(qc, "work") if use_work else ()
+    return value_setting(qc, j, mean + thre, codes, work, synthesize_mcx=synthesize_mcx)
 
 
 def amplitude_encoding(qc: QuantumCircuit, angles: np.ndarray) -> QuantumCircuit:
@@ -157,6 +173,7 @@ def encode_circuit(
     *,
     variant: str = "register",
     two_sided: bool = True,
+    synthesize_mcx: bool = True,
 ) -> QuantumCircuit:
     """The *encode* stage as a circuit on the qdn registers (name ``"encode"``).
 
@@ -166,7 +183,7 @@ def encode_circuit(
     qc = frame(layout, variant, two_sided, name="encode")
     amplitude_encoding(qc, angles)
     if variant == "register":
-        set_window_codes(qc, mean_codes, thresholds)
+        set_window_codes(qc, mean_codes, thresholds, synthesize_mcx=synthesize_mcx)
     return qc
 
 
@@ -178,6 +195,7 @@ def process_encoding(
     *,
     variant: str = "register",
     two_sided: bool = True,
+    synthesize_mcx: bool = True,
 ) -> QuantumCircuit:
     """The *encode* stage for quantum input (the paper's eq. 4 turned into eq. 3).
 
@@ -194,5 +212,5 @@ def process_encoding(
     gate = process.to_gate(label="process")
     qc.append(gate, reg(qc, "i") + reg(qc, "j"))
     if variant == "register":
-        set_window_codes(qc, mean_codes, thresholds)
+        set_window_codes(qc, mean_codes, thresholds, synthesize_mcx=synthesize_mcx)
     return qc

@@ -22,6 +22,7 @@ __all__ = [
     "run_statevectors",
     "run_sampler",
     "backend_label",
+    "is_ideal_aer",
 ]
 
 #: Backend names :func:`qdn.denoise` accepts besides a ``BackendV2`` instance.
@@ -80,6 +81,11 @@ def backend_label(backend: Any) -> str:
         return backend
     name = getattr(backend, "name", None)
     return name() if callable(name) else str(name or type(backend).__name__)
+
+
+def is_ideal_aer(backend: Any) -> bool:
+    """True for qdn's noise-free Aer backends, ``"statevector"`` and ``"aer"``."""
+    return isinstance(backend, str) and backend in ("statevector", "aer")
 
 
 def _aer_simulator(method: str = "automatic", seed: int | None = None):

@@ -88,7 +88,7 @@ from .amplitude_map import AmplitudeMap
 from .comparator import leq_flag, wrap_flag
 from .emulator import sample_state
 from .encode import amplitude_encoding, set_window_codes
-from .execution import CIRCUIT_BACKENDS, backend_label, check_fits, run_sampler, run_statevector
+from .execution import CIRCUIT_BACKENDS, backend_label, check_fits, is_ideal_aer, run_sampler, run_statevector
 from .layout import Layout
 from .pipeline import DenoisingProblem, build_circuit
 from .readout import counts_amplitudes, rescale
@@ -617,12 +617,12 @@ class ImageProblem(DenoisingProblem):
     def _frame(self, name: str) -> QuantumCircuit:
         return image_frame(self.patch, self.variant, self.shape, name=name)
 
-    def encode(self) -> QuantumCircuit:
+    def encode(self, *, synthesize_mcx: bool = True) -> QuantumCircuit:
         qc = self._frame("encode")
         angles = 2.0 * np.arccos(np.clip(np.asarray(self.amplitudes, float), -1.0, 1.0))
         amplitude_encoding(qc, angles.ravel())
         if self.variant == "register":
-            set_window_codes(qc, self.mean_codes, self.thresholds)
+            set_window_codes(qc, self.mean_codes, self.thresholds, synthesize_mcx=synthesize_mcx)
         return qc
 
     def qft(self, inverse: bool = False) -> QuantumCircuit:
@@ -635,12 +635,14 @@ class ImageProblem(DenoisingProblem):
         return qc
 
 
-def build_image_circuit(problem: ImageProblem, schedule: Schedule, *, measure: bool = False) -> QuantumCircuit:
+def build_image_circuit(
+    problem: ImageProblem, schedule: Schedule, *, measure: bool = False, synthesize_mcx: bool = True
+) -> QuantumCircuit:
     """:func:`qdn.pipeline.build_circuit` for an image; metadata names patches, not windows.
 
     With ``measure=True`` the integer of the ``meas`` register is ``i + M*M*j + N*anc``.
     """
-    qc = build_circuit(problem, schedule, measure=measure)
+    qc = build_circuit(problem, schedule, measure=measure, synthesize_mcx=synthesize_mcx)
     qc.metadata = {
         **qc.metadata,
         "window": problem.patch.M,
@@ -913,7 +915,9 @@ def denoise_image(
                 amap.quantize_mean(patches.mean(axis=(1, 2)), mean_bits), variant,
                 patch=layout, shape=shape,
             )
-            circuit = build_image_circuit(problem, sched, measure=sampled_on_device)
+            circuit = build_image_circuit(
+                problem, sched, measure=sampled_on_device, synthesize_mcx=not is_ideal_aer(backend)
+            )
             if sampled_on_device:
                 counts = run_sampler(circuit, backend, shots=shots, seed=seed)
             else:

@@ -64,29 +64,31 @@ class DenoisingProblem:
     def _frame(self, name: str) -> QuantumCircuit:
         return frame(self.layout, self.variant, self.two_sided, name=name)
 
-    def encode(self) -> QuantumCircuit:
+    def encode(self, *, synthesize_mcx: bool = True) -> QuantumCircuit:
+        """The encode stage; ``synthesize_mcx`` as in :func:`qdn.encode.value_setting`."""
         if self.process is not None:
             return process_encoding(
                 self.layout, self.process, self.mean_codes, self.thresholds,
-                variant=self.variant, two_sided=self.two_sided,
+                variant=self.variant, two_sided=self.two_sided, synthesize_mcx=synthesize_mcx,
             )
         angles = 2.0 * np.arccos(np.clip(self.amplitudes, -1.0, 1.0))
         return encode_circuit(
             self.layout, angles.ravel(), self.mean_codes, self.thresholds,
-            variant=self.variant, two_sided=self.two_sided,
+            variant=self.variant, two_sided=self.two_sided, synthesize_mcx=synthesize_mcx,
         )
 
     def qft(self, inverse: bool = False) -> QuantumCircuit:
         return windowed_qft(self.layout, inverse=inverse, variant=self.variant, two_sided=self.two_sided)
 
-    def state_preparation(self) -> QuantumCircuit:
+    def state_preparation(self, *, synthesize_mcx: bool = True) -> QuantumCircuit:
         """``A`` = encode then QFT, each one labelled instruction."""
-        if "A" not in self._cache:
+        key = ("A", synthesize_mcx)
+        if key not in self._cache:
             qc = self._frame("A")
-            qc.append(self.encode().to_gate(), qc.qubits)
+            qc.append(self.encode(synthesize_mcx=synthesize_mcx).to_gate(), qc.qubits)
             qc.append(self.qft().to_gate(), qc.qubits)
-            self._cache["A"] = qc
-        return self._cache["A"]
+            self._cache[key] = qc
+        return self._cache[key]
 
     def oracle(self, phase: float = np.pi) -> QuantumCircuit:
         """Oracle with phase ``phase`` on the good subspace, as one labelled instruction."""
@@ -98,16 +100,20 @@ class DenoisingProblem:
         return qc
 
 
-def build_circuit(problem: DenoisingProblem, schedule: Schedule, *, measure: bool = False) -> QuantumCircuit:
+def build_circuit(
+    problem: DenoisingProblem, schedule: Schedule, *, measure: bool = False, synthesize_mcx: bool = True
+) -> QuantumCircuit:
     """The whole pipeline for ``problem`` under ``schedule``.
 
     With ``measure=True`` the registers ``i``, ``j`` and ``anc`` are measured into one classical
-    register ``meas`` whose integer value is ``i + M*j + N*anc``.
+    register ``meas`` whose integer value is ``i + M*j + N*anc``. ``synthesize_mcx=False`` keeps
+    the value setting's multi-controlled X gates whole, for Aer
+    (:func:`qdn.encode.value_setting`).
     """
     qc = problem._frame("qdn")
-    qc.append(problem.encode().to_gate(), qc.qubits)
+    qc.append(problem.encode(synthesize_mcx=synthesize_mcx).to_gate(), qc.qubits)
     qc.append(problem.qft().to_gate(), qc.qubits)
-    prep = problem.state_preparation()
+    prep = problem.state_preparation(synthesize_mcx=synthesize_mcx)
     for alpha, beta in zip(schedule.alphas, schedule.betas):
         rnd = amplification_round(prep, problem.oracle(beta), alpha)
         qc.append(rnd.to_gate(), qc.qubits)
