@@ -49,7 +49,7 @@ from ._validation import as_signal, check_window
 from .amplification import SCHEDULES, Schedule, make_schedule
 from .amplitude_map import AmplitudeMap
 from .api import _pad
-from .execution import backend_label, check_fits
+from .execution import backend_label, check_fits, transpile_for_backend
 from .journal import DEFAULT_ROOT, Journal, RunRecord
 from .layout import Layout
 from .pipeline import DenoisingProblem, build_circuit
@@ -349,6 +349,9 @@ def prepare(
 ):
     """ISA circuit(s) for ``backend`` (any ``BackendV2``, fake or real).
 
+    A result that runs a gate on a coupler the backend reports out of service (error 1) is
+    transpiled again without those couplers (:func:`qdn.execution.transpile_for_backend`).
+
     Parameters
     ----------
     circuit_or_params : QuantumCircuit, QdnProgram, mapping, or a list of these
@@ -380,8 +383,16 @@ def prepare(
         qc = prog.circuit if isinstance(prog, QdnProgram) else prog
         check_fits(qc.num_qubits, backend)
         circuits.append(qc)
-    pm = _pass_manager(backend, optimization_level, seed_transpiler, initial_layout, **pass_manager_options)
-    isa = [pm.run(qc) for qc in circuits]
+    if optimization_level not in (0, 1, 2, 3):
+        raise ValueError(f"optimization_level must be 0, 1, 2 or 3, got {optimization_level!r}")
+    # a layout that routes over a coupler the backend reports out of service is redone without it
+    isa = [
+        transpile_for_backend(
+            qc, backend, optimization_level=optimization_level, seed_transpiler=seed_transpiler,
+            initial_layout=initial_layout, **pass_manager_options,
+        )
+        for qc in circuits
+    ]
     return isa if many else isa[0]
 
 

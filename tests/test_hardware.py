@@ -350,3 +350,37 @@ def test_unknown_backends_are_bad_input(no_account, capsys):
 
     with pytest.raises(ValueError, match="unknown backend 'ibm_atlantis'"):
         hw.get_backend("ibm_atlantis", service=Service())
+
+
+def _dead_pairs(target):
+    return {(n, q) for n in target.operation_names for q, p in (target[n] or {}).items()
+            if q is not None and len(q) == 2 and p is not None and p.error is not None and p.error >= 1}
+
+
+def test_usable_target_drops_only_dead_couplers():
+    from qdn.execution import usable_target
+
+    for backend in (FakeTorino(), FakeSherbrooke()):
+        target = backend.target
+        dead = _dead_pairs(target)
+        assert dead  # these snapshots report out-of-service couplers with error 1
+        usable = usable_target(target)
+        assert _dead_pairs(usable) == set()
+        for name in target.operation_names:
+            kept = set(usable[name]) if not isinstance(target.operation_from_name(name), type) else None
+            if kept is not None:
+                assert kept == {q for q in target[name] if (name, q) not in dead}
+    fez = FakeFez().target
+    assert usable_target(fez) is fez or _dead_pairs(fez)
+
+
+def test_prepare_routes_around_dead_couplers():
+    """The register circuit for N = 16 on FakeSherbrooke used to run an ECR over the dead pair
+    (92, 102) at level 2; now no 2-qubit gate sits on a coupler reported with error 1."""
+    backend = FakeSherbrooke()
+    isa = hw.prepare(hw.synthetic_program(16, None, "register"), backend)
+    _assert_isa(isa, backend)
+    dead = {q for _, q in _dead_pairs(backend.target)}
+    used = {tuple(isa.find_bit(q).index for q in ins.qubits) for ins in isa.data if ins.operation.num_qubits == 2}
+    assert not used & dead
+    assert hw.resource_report(hw.synthetic_program(16, None, "register"), backend, stages=False).summary()["esp"] > 0
