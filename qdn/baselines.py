@@ -36,8 +36,10 @@ import numpy as np
 import pywt
 from qiskit import ClassicalRegister, QuantumCircuit
 from qiskit.circuit import AncillaRegister, QuantumRegister
-from qiskit.circuit.library import HGate, IntegerComparatorGate, QFTGate, RYGate, UCRYGate
+from qiskit.circuit.library import HGate, IntegerComparatorGate, QFTGate, RYGate
 from qiskit.synthesis import synth_qft_full
+
+from .multiplexor import MultiplexedRY
 
 __all__ = [
     "WAVELETS",
@@ -199,7 +201,7 @@ def _encode(qc: QuantumCircuit, i, anc, amplitudes: np.ndarray) -> None:
     angles = 2.0 * np.arccos(np.clip(np.asarray(amplitudes, float).ravel(), -1, 1))
     enc = QuantumCircuit(len(i) + 1, name="encode")
     enc.h(range(1, len(i) + 1))
-    enc.append(UCRYGate(angles.tolist()), [0] + list(range(1, len(i) + 1)))
+    enc.append(MultiplexedRY(angles.tolist()), [0] + list(range(1, len(i) + 1)))
     qc.append(enc.to_gate(), [anc[0]] + list(i))
 
 

@@ -5,7 +5,8 @@ Every figure here comes from building the stage with the package's own builders
 and transpiling it; nothing is estimated from formulas unless a row says so
 (``method="per-gate x N"`` in :class:`EncodingComparison`).
 
-Two lowerings are reported for each circuit:
+Two lowerings are reported for each circuit, both with ``hls_config=qdn.multiplexor.hls_config()``
+(the UCRY multiplexor synthesised as N ``rz`` and N CX, :mod:`qdn.multiplexor`):
 
 * **generic**: ``generate_preset_pass_manager(optimization_level=3,
   basis_gates=["cx", "rz", "sx", "x"])``, no coupling map. Depth and CX count are taken from it.
@@ -22,7 +23,8 @@ Stages (:data:`STAGES`):
 
 ``encoding``
     The amplitude multiplexor alone: H on ``i`` and ``j`` and one ``UCRYGate``
-    (:func:`qdn.encode.amplitude_encoding`).
+    (:func:`qdn.encode.amplitude_encoding`), synthesised in both lowerings by
+    :func:`qdn.multiplexor.ucry_z_chain` (N ``rz`` and N CX; see :mod:`qdn.multiplexor`).
 ``value_setting``
     Register variant only: the mean and threshold codes written under control of ``j``
     (:func:`qdn.encode.set_window_codes`: one window flag per window in a clean ``work`` qubit,
@@ -63,6 +65,7 @@ from qiskit.transpiler import generate_preset_pass_manager
 from .amplification import amplification_round, make_schedule
 from .encode import amplitude_encoding, set_window_codes
 from .layout import Layout
+from .multiplexor import hls_config
 from .pipeline import DenoisingProblem, build_circuit
 from .registers import frame, reg
 
@@ -388,11 +391,13 @@ def torino_available() -> tuple[bool, str]:
 def _pass_manager(target: str, optimization_level: int, seed: int):
     if target == "generic":
         return generate_preset_pass_manager(
-            optimization_level=optimization_level, basis_gates=list(GENERIC_BASIS), seed_transpiler=seed
+            optimization_level=optimization_level, basis_gates=list(GENERIC_BASIS), seed_transpiler=seed,
+            hls_config=hls_config(),
         )
     if target == "torino":
         return generate_preset_pass_manager(
-            optimization_level=optimization_level, backend=_torino(), seed_transpiler=seed
+            optimization_level=optimization_level, backend=_torino(), seed_transpiler=seed,
+            hls_config=hls_config(),
         )
     raise ValueError(f"unknown target {target!r}; valid: 'generic', 'torino'")
 

@@ -137,3 +137,34 @@ def test_value_setting_unsynthesized_mcx_truth_table(p, n_work, rng):
     n_mcx = sum(n for name, n in ops.items() if name.startswith("mcx"))  # open controls rename it
     assert n_mcx == sum(bin(int(v)).count("1") for v in values) and "cx" not in ops
     _value_setting_truth_table(qc, p, t, values, rng)
+
+
+@pytest.mark.parametrize("p", [3, 4, 5])
+def test_value_setting_sparse_windows_truth_table(p, rng):
+    """Windows with nothing to write are skipped, so consecutive written windows can differ in
+    several controls: the junction simplification must hold for every set of changed controls."""
+    t = 3
+    j, x, w = QuantumRegister(p, "j"), QuantumRegister(t, "x"), AncillaRegister(3, "work")
+    for _ in range(3):
+        values = rng.integers(1, 1 << t, size=1 << p)
+        values[rng.random(1 << p) < 0.6] = 0
+        qc = value_setting(QuantumCircuit(j, x, w), j, x, values, w)
+        _value_setting_truth_table(qc, p, t, values, rng)
+
+
+@pytest.mark.parametrize("p,most", [(3, 0.45), (5, 0.35), (6, 0.25)])
+def test_value_setting_emits_the_simplified_circuit(p, most, rng):
+    """Per window, compute + fan-out + uncompute written out whole would be ``2 L + bits + 2 zeros``
+    gates (L = the flag's MCX synthesis); the exact cancellations between and inside windows
+    leave at most ``most`` of that (measured: 0.38, 0.31, 0.21)."""
+    from qdn.encode import _flag_mcx
+
+    t = 4
+    values = rng.integers(1, 1 << t, size=1 << p)
+    j, x, w = QuantumRegister(p, "j"), QuantumRegister(t, "x"), AncillaRegister(3, "work")
+    qc = value_setting(QuantumCircuit(j, x, w), j, x, values, w)
+    flag_gates = len(_flag_mcx(p, 2).data)
+    whole = sum(
+        2 * flag_gates + bin(int(v)).count("1") + 2 * (p - bin(jv).count("1")) for jv, v in enumerate(values)
+    )
+    assert qc.size() <= most * whole
