@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/run_all.py [--quick] [--out DIR] [--only emulator,aer,resources,paper,noise,quantum-input,images]
+    python benchmarks/run_all.py [--quick] [--out DIR] [--only emulator,aer,resources,paper,noise,quantum-input,images,hardware]
 
 Each script writes ``<name>.md`` and its CSV tables into ``--out`` (default
 ``benchmarks/results``; a ``--quick`` run without ``--out`` writes into a new temporary folder,
@@ -28,6 +28,7 @@ SCRIPTS = {
     "noise": "noise_scenarios",
     "quantum-input": "quantum_input",
     "images": "images",
+    "hardware": "hardware",
 }
 
 

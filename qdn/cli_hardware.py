@@ -74,6 +74,13 @@ def _signal_args(p: argparse.ArgumentParser, *, need_input: bool) -> None:
     p.add_argument("--variant", choices=["compact", "register"], default=DEFAULT_VARIANT,
                    help=f"circuit variant (default {DEFAULT_VARIANT}: same output, fewer qubits)")
     p.add_argument("--optimization-level", type=int, choices=[0, 1, 2, 3], default=2, help="transpiler preset (default 2)")
+    p.add_argument("--placement", choices=["full", "gates", "qiskit"], default="full",
+                   help="choose the device qubits by the estimated success: 'full' (default, idle included), "
+                        "'gates' (gates and readout), or keep Qiskit's choice")
+
+
+def _placement(args) -> str | None:
+    return None if args.placement == "qiskit" else args.placement
 
 
 def add_subcommands(subparsers) -> None:
@@ -180,7 +187,8 @@ def _resources(args) -> int:
         program = hw.synthetic_program(args.size, args.window, args.variant, schedule=args.schedule)
     rows, summary, sweeps = [], [], []
     for b in backends:
-        rep = hw.resource_report(program, b, stages=not args.no_stages, optimization_level=args.optimization_level)
+        rep = hw.resource_report(program, b, stages=not args.no_stages, optimization_level=args.optimization_level,
+                                 placement=_placement(args))
         rows.extend(rep.rows())
         summary.append(rep.summary())
         if args.floor is not None:
@@ -265,8 +273,8 @@ def _run(args) -> int:
     extra = {"clean": [float(v) for v in clean]} if clean is not None else None
     run = hw.submit(
         program, backend, shots=args.shots, seed=args.seed, journal=args.root,
-        optimization_level=args.optimization_level, dynamical_decoupling=args.dd, twirl=args.twirl,
-        wait=not args.no_wait, timeout=args.timeout, extra=extra, **_account(args),
+        optimization_level=args.optimization_level, placement=_placement(args), dynamical_decoupling=args.dd,
+        twirl=args.twirl, wait=not args.no_wait, timeout=args.timeout, extra=extra, **_account(args),
     )
     print(f"run {run.run_id} on {run.record.backend} ({run.record.mode}): {run.status}; journal {Path(args.root) / run.run_id}")
     if not run.complete:

@@ -90,3 +90,19 @@ def test_images_quick(tmp_path):
     for method in ("| qdn |", "| qdn cs16 |", "| fft-window |", "| QFT |", "| QWT haar |", "| NLM (h=0.8 sigma) |"):
         assert method in md, method
     assert (tmp_path / "images_MR_small.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_hardware_quick(tmp_path):
+    pytest.importorskip("qiskit_ibm_runtime")
+    mod = _load("hardware")
+    assert mod.main(["--quick", "--out", str(tmp_path)]) == 0
+    tables = _check(
+        tmp_path, "hardware",
+        {"stages": mod.STAGE_COLUMNS, "sizes": mod.SIZE_COLUMNS, "largest": mod.LARGEST_COLUMNS}, 2,
+    )
+    totals = [r for r in tables["stages"] if r["stage"] == "total"]
+    assert {r["variant"] for r in totals} == {"compact", "register"}
+    assert all(0 < float(r["esp"]) <= float(r["esp_gates_readout"]) <= 1 for r in totals)
+    # the compact variant needs fewer 2-qubit gates than the register one at the same N
+    two_q = {(r["variant"], r["n_samples"]): int(r["two_qubit"]) for r in tables["sizes"]}
+    assert two_q[("compact", "4")] < two_q[("register", "4")]
