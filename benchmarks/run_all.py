@@ -36,6 +36,7 @@ def load(name: str):
     """Import ``benchmarks/<name>.py`` as a module (the folder is not a package)."""
     spec = importlib.util.spec_from_file_location(f"qdn_benchmarks_{name}", HERE / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses (paper.py) look their module up while it runs
     spec.loader.exec_module(module)
     return module
 

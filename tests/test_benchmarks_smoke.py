@@ -76,6 +76,12 @@ def test_run_all_knows_every_script():
         mod.run_all(quick=True, only=["nope"])
 
 
+def test_run_all_loads_scripts_with_dataclasses(tmp_path):
+    """paper.py defines dataclasses, which look up their module in sys.modules while the script
+    is imported: run_all (and so `qdn bench`) failed on it before the loader registered it."""
+    assert _load("run_all").run_all(quick=True, out=str(tmp_path), only=["paper"]) == 0
+
+
 def test_noise_scenarios_quick(capsys):
     _load("noise_scenarios").main(["--quick"])
     out = capsys.readouterr().out
