@@ -67,8 +67,8 @@ class _Timed:
 
 def aer_once(variant: str, n: int) -> dict:
     """One timed ``denoise(..., backend="statevector")`` with its build/transpile/simulate split."""
-    import qdn.api as api
-    import qdn.execution as execution
+    import qdn.api.signal as api
+    import qdn.execution.runs as execution
 
     # warm-up: the first Aer run of a process pays about 1 s of one-time initialisation
     qdn.denoise(signal(16), 4, threshold=1, variant=variant, backend="statevector")

@@ -2,11 +2,11 @@
 
 For N = 2**10 ... 2**22 samples, window 16, fixed threshold M // 4, a seeded noisy signal:
 
-* ``emulator``: ``qdn.emulator.emulate_state(amap.amplitudes(windows), taus, "exact")`` with
+* ``emulator``: ``qdn.emulator.spectral.emulate_state(amap.amplitudes(windows), taus, "exact")`` with
   ``amap = AmplitudeMap.fit(y)`` (the final amplitudes of the whole circuit);
 * ``denoise``: ``qdn.denoise(y, 16, threshold=taus, backend="emulator")`` end to end (map, emulate,
   rescale, decode);
-* ``numpy``: ``qdn.reference.spectral_projection(windows, taus)`` (FFT, mask, inverse FFT).
+* ``numpy``: ``qdn.classical.reference.spectral_projection(windows, taus)`` (FFT, mask, inverse FFT).
 
 Times are best-of-k wall times (k = 7 up to 2**16 samples, then 5, then 3); peak memory is the
 tracemalloc peak of one separate call (NumPy's allocations included). Usage::
@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import Report, best_of, peak_memory  # noqa: E402
 
 import qdn  # noqa: E402
-from qdn.amplitude_map import AmplitudeMap  # noqa: E402
-from qdn.emulator import emulate_state  # noqa: E402
-from qdn.reference import spectral_projection  # noqa: E402
+from qdn.classical.amplitude_map import AmplitudeMap  # noqa: E402
+from qdn.emulator.spectral import emulate_state  # noqa: E402
+from qdn.classical.reference import spectral_projection  # noqa: E402
 
 WINDOW = 16
 COLUMNS = [

@@ -1,13 +1,13 @@
 """Per-stage resources, encoding comparisons, and circuit build + transpile time.
 
 For N = 16 ... 4096 (window 16 where N >= 64, else N / 4), both variants, a seeded random
-problem (:func:`qdn.resources.make_problem`: amplitudes in (0.25, 1], threshold M // 4):
+problem (:func:`qdn.hardware.resources.make_problem`: amplitudes in (0.25, 1], threshold M // 4):
 
 * ``stages``: qubits, depth and CX of every stage after the generic optimization-level-3 lowering,
   CZ count and depth after transpiling for FakeTorino (optimization level 3, seed 0), and the
-  build / transpile wall times (:func:`qdn.resources.stage_resources`);
+  build / transpile wall times (:func:`qdn.hardware.resources.stage_resources`);
 * ``encoding``: the UCRY encoding against one multi-controlled RY per sample and against
-  Qiskit's ``StatePreparation`` (:func:`qdn.resources.encoding_comparison`), and the encode
+  Qiskit's ``StatePreparation`` (:func:`qdn.hardware.resources.encoding_comparison`), and the encode
   stage against the bound ``N + 2 P (a + b) p``;
 * ``pipeline``: build + transpile time of the whole circuit (exact schedule) at optimization
   levels 3 and 1.
@@ -36,9 +36,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import Report  # noqa: E402
 
-from qdn.amplification import make_schedule  # noqa: E402
-from qdn.pipeline import build_circuit  # noqa: E402
-from qdn.resources import (  # noqa: E402
+from qdn.circuits.amplification import make_schedule  # noqa: E402
+from qdn.circuits.problem import build_circuit  # noqa: E402
+from qdn.hardware.resources import (  # noqa: E402
     STAGES,
     circuit_cost,
     encoding_comparison,

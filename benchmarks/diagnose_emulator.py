@@ -1,6 +1,6 @@
 """Where the emulator's time goes, against the NumPy floor (evidence for benchmarks/README.md).
 
-At N = 2**20 (window 16, threshold 4) times ``qdn.emulator.emulate_state``, two-sided and
+At N = 2**20 (window 16, threshold 4) times ``qdn.emulator.spectral.emulate_state``, two-sided and
 one-sided, step by step, against the NumPy floor and against the general formula it replaced
 (this script's :func:`general_state`, the previous qdn implementation: both ``anc`` branches
 through a complex QFT, the full good/bad decomposition, a complex inverse QFT of both branches),
@@ -18,10 +18,10 @@ import time
 
 import numpy as np
 
-from qdn.amplification import make_schedule
-from qdn.emulator import emulate_state, prepared_spectrum
-from qdn.reference import spectral_projection
-from qdn.thresholds import frequency_mask
+from qdn.circuits.amplification import make_schedule
+from qdn.emulator.spectral import emulate_state, prepared_spectrum
+from qdn.classical.reference import spectral_projection
+from qdn.classical.thresholds import frequency_mask
 
 
 def best(func, repeat: int = 7) -> float:

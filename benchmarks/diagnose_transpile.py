@@ -3,13 +3,13 @@ parts (evidence for benchmarks/README.md).
 
 1. ``--passes``: time of each pass of the generic optimization-level-3 lowering of the whole
    pipeline circuit at N (default 4096), per variant, with the UCRY synthesised by qdn's
-   z-chain (:mod:`qdn.multiplexor`, what qdn's reports use) and by Qiskit's default.
+   z-chain (:mod:`qdn.circuits.multiplexor`, what qdn's reports use) and by Qiskit's default.
 2. ``--context``: CX of the state preparation A (encode + QFT) alone, where the transpiler knows
    the ``mean``/``thre``/``work`` qubits start clean, and "in context", after an H on every qubit
    (as inside an amplification round, where no qubit is known to be clean); and the same for an
    alternative value setting: one window flag per window in a ``work`` qubit (multi-controlled X
    synthesised with one clean ``work`` ancilla), CX fan-out to the code bits, flag uncomputed.
-   This was the prototype of the fix now in qdn (:func:`qdn.encode.set_window_codes`, which adds
+   This was the prototype of the fix now in qdn (:func:`qdn.circuits.encode.set_window_codes`, which adds
    Gray-code window order and two clean ancillas and so costs fewer CX than this prototype); it
    is kept as the record of the measurement and checked against qdn's A on a statevector.
 
@@ -19,7 +19,7 @@ parts (evidence for benchmarks/README.md).
 
 4. ``--whole``: build + level-3 time, CX, single-qubit gates and depth of the whole circuit at N
    (default 4096), as the resource reports lower it. It imports nothing newer than
-   :mod:`qdn.resources`, so it also runs against an older checkout for an A/B comparison:
+   :mod:`qdn.hardware.resources`, so it also runs against an older checkout for an A/B comparison:
    ``PYTHONPATH=<old checkout> python benchmarks/diagnose_transpile.py --whole``.
 
 Usage::
@@ -45,24 +45,24 @@ from qiskit.quantum_info import Statevector
 from qiskit.synthesis import synth_mcx_1_clean_kg24
 from qiskit.transpiler import generate_preset_pass_manager
 
-from qdn.amplification import make_schedule
-from qdn.encode import amplitude_encoding
-from qdn.pipeline import build_circuit
-from qdn.qft import windowed_qft
-from qdn.registers import reg
-from qdn.resources import GENERIC_BASIS, circuit_cost, make_problem
+from qdn.circuits.amplification import make_schedule
+from qdn.circuits.encode import amplitude_encoding
+from qdn.circuits.problem import build_circuit
+from qdn.circuits.qft import windowed_qft
+from qdn.circuits.registers import reg
+from qdn.hardware.resources import GENERIC_BASIS, circuit_cost, make_problem
 
 
 def syntheses() -> dict:
-    """The two syntheses of the UCRY multiplexor compared (:mod:`qdn.multiplexor`)."""
-    from qdn.multiplexor import hls_config  # imported here: --whole also runs on older qdn
+    """The two syntheses of the UCRY multiplexor compared (:mod:`qdn.circuits.multiplexor`)."""
+    from qdn.circuits.multiplexor import hls_config  # imported here: --whole also runs on older qdn
 
     return {"qdn z-chain": hls_config(), "Qiskit default": None}
 
 
 def whole(n: int) -> None:
     """Build + level-3 lowering of the whole circuit as qdn's reports do it
-    (:func:`qdn.resources.circuit_cost`), with whichever qdn is imported."""
+    (:func:`qdn.hardware.resources.circuit_cost`), with whichever qdn is imported."""
     import qdn
 
     print(f"qdn from {qdn.__file__}")
@@ -158,7 +158,7 @@ def context(sizes: list[int]) -> None:
 
 
 def ucry() -> None:
-    from qdn.resources import stage_circuits
+    from qdn.hardware.resources import stage_circuits
 
     for n in (256, 1024, 4096):
         enc = stage_circuits(make_problem(n, None, "compact"), ["encoding"])["encoding"]

@@ -9,23 +9,23 @@ Images (all load offline, shared/DESIGN.md §5), each scaled to [0, 1] by its ow
 
 The two scans carry their own acquisition noise; they serve as the "clean" reference here.
 
-Noise (seeded, :mod:`qdn.image_noise`), two levels of each kind: AWGN with sigma = 0.05 and 0.1;
+Noise (seeded, :mod:`qdn.noise.images`), two levels of each kind: AWGN with sigma = 0.05 and 0.1;
 Poisson counting noise with 100 and 20 expected photons at the brightest pixel; Gaussian speckle
 (multiplicative, ``x (1 + sigma N(0, 1))``) with sigma = 0.15 and 0.3; and the paper's quantum
 phase noise (the image's state through a 2-D QFT and its inverse with RZ errors of amplitude
-0.1 after every gate, :func:`qdn.image_noise.phase`), one realisation.
+0.1 after every gate, :func:`qdn.noise.images.phase`), one realisation.
 
 Methods, every parameter set by the method's own automatic rule from the noisy image alone
 (no method ever sees the clean image):
 
-* ``qdn``: :func:`qdn.image.denoise_image` on the exact emulator (the same amplitudes as the
+* ``qdn``: :func:`qdn.api.image.denoise_image` on the exact emulator (the same amplitudes as the
   circuit), 8x8 patches, separable square mask, exact schedule, per-patch SURE cutoffs with
   sigma from the MAD of the finest diagonal Haar detail; ``qdn cs16`` adds cycle spinning over
   16 shifts (16 circuit runs); ``qdn radial cs16`` uses the disc mask.
 * ``fft-window``: the classical per-patch 2-D FFT projection with the same SURE cutoffs, NumPy
   only (``qdn.denoise(method="fft-window")``); equal to ``qdn`` to float error, listed to show it.
 * ``QFT``: 2-D QFT thresholding over the whole image, one separable SURE cutoff
-  (:mod:`qdn.image_baselines`, exact emulator); ``QWT haar``: 2-D quantum Haar wavelet
+  (:mod:`qdn.circuits.image_baselines`, exact emulator); ``QWT haar``: 2-D quantum Haar wavelet
   thresholding, SURE number of detail levels removed.
 * ``TV``: ``skimage.restoration.denoise_tv_chambolle``; TV has no rule of its own for its
   weight, so it is chosen by scikit-image's self-supervised J-invariant calibration
@@ -62,9 +62,9 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
 
 import qdn  # noqa: E402
-from qdn import image_noise  # noqa: E402
-from qdn.image import denoise_image  # noqa: E402
-from qdn.metrics import psnr  # noqa: E402
+from qdn.noise import images as image_noise  # noqa: E402
+from qdn.api.image import denoise_image  # noqa: E402
+from qdn.classical.metrics import psnr  # noqa: E402
 
 WINDOW = 8
 #: The classical image denoisers (the baselines qdn is measured against for "best classical").
@@ -75,7 +75,7 @@ def load_images(quick: bool) -> dict[str, np.ndarray]:
     from pydicom.data import get_testdata_file
     from skimage import data, transform
 
-    from qdn.image_io import read_image
+    from qdn.io.images import read_image
 
     images = {
         "CT_small": read_image(get_testdata_file("CT_small.dcm"))[0],
@@ -184,7 +184,7 @@ def run_spinning(quick: bool):
 
 
 def _qubits(variant: str) -> int:
-    from qdn.image import PatchLayout
+    from qdn.api.image import PatchLayout
 
     return PatchLayout.from_shape(128, 128, WINDOW).num_qubits(variant, "separable")
 

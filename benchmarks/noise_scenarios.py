@@ -1,6 +1,6 @@
 """PSNR of the paper's quantum-noise scenarios before and after qdn (Dutta et al. 2023, Sec. IV).
 
-Each noisy input comes from :mod:`qdn.quantum_noise`: the clean signal's state y/||y|| goes
+Each noisy input comes from :mod:`qdn.noise.quantum`: the clean signal's state y/||y|| goes
 through an n-qubit QFT then IQFT lowered to ("cx", "rz", "sx", "x", "h") with an RZ of random
 angle in [-eps, eps] after every gate on every qubit it touches (one realisation per seed), and,
 for bit-flip + phase, X with probability p after each H; the signal is ||y|| Re(phi e^{-i arg<psi|phi>}).
@@ -26,9 +26,9 @@ import numpy as np
 
 import qdn
 from qdn import noise as cn
-from qdn import quantum_noise as qn
+from qdn.noise import quantum as qn
 from qdn.data import demo_signal, ecg
-from qdn.metrics import psnr
+from qdn.classical.metrics import psnr
 
 
 def signals(n: int) -> dict[str, np.ndarray]:

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import machine  # noqa: E402
 
 import qdn
-from qdn import classical
+from qdn.classical import denoisers as classical
 from qdn.data import demo_signal, ecg
 from qdn.noise import awgn, poisson
 
@@ -69,7 +69,7 @@ def _nonneg(x):
 
 def make_noisy(scenario: str, clean: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """(reference clean signal, noisy signal) for one scenario; Poisson works on counts."""
-    from qdn import quantum_noise as qn
+    from qdn.noise import quantum as qn
 
     if scenario == "awgn":
         return clean, awgn(clean, 15.0, seed=seed)
@@ -154,11 +154,11 @@ def run(quick: bool, policy: str, seeds: int, sizes, windows) -> list[Row]:
             for scenario in SCENARIOS:
                 for seed in range(seeds):
                     ref, noisy = make_noisy(scenario, clean, seed)
-                    rows.append(Row(name, n, 0, scenario, "noisy", seed, qdn.metrics.psnr(ref, noisy), qdn.metrics.snr(ref, noisy)))
+                    rows.append(Row(name, n, 0, scenario, "noisy", seed, qdn.metrics.psnr(ref, noisy), qdn.classical.metrics.snr(ref, noisy)))
                     for method in METHODS:
                         for window in (windows if method in ("qdn", "fft-window") else [0]):
                             est = denoise_with_policy(method, ref, noisy, window or 16, policy)
-                            rows.append(Row(name, n, window, scenario, method, seed, qdn.metrics.psnr(ref, est), qdn.metrics.snr(ref, est)))
+                            rows.append(Row(name, n, window, scenario, method, seed, qdn.metrics.psnr(ref, est), qdn.classical.metrics.snr(ref, est)))
                     bar.update()
     return rows
 

@@ -29,8 +29,8 @@ from _common import machine  # noqa: E402
 
 import qdn  # noqa: E402
 from qdn.data import demo_signal, ecg  # noqa: E402
-from qdn.quantum_input import denoise_state, noisy_signal_process, signal_process  # noqa: E402
-from qdn.reference import spectral_projection  # noqa: E402
+from qdn.api.state import denoise_state, noisy_signal_process, signal_process  # noqa: E402
+from qdn.classical.reference import spectral_projection  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
 WINDOW = 16

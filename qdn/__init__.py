@@ -6,10 +6,10 @@ project's design notes: linear encoding, postselection folded into amplification
 frequencies, exact amplitude amplification about the prepared state.
 """
 
-from . import metrics
-from .api import DenoiseResult, choose_backend, denoise
-from .quantum_input import StateDenoiseResult, denoise_state
-from .reference import spectral_projection
+from .classical import metrics
+from .api.signal import DenoiseResult, choose_backend, denoise
+from .api.state import StateDenoiseResult, denoise_state
+from .classical.reference import spectral_projection
 
 __all__ = ["denoise", "denoise_state", "DenoiseResult", "StateDenoiseResult", "choose_backend", "metrics", "spectral_projection"]
 __version__ = "0.1.0"

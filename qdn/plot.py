@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from .metrics import psnr
+from .classical.metrics import psnr
 
 __all__ = ["denoising_figure", "spectrum_figure"]
 

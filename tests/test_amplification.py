@@ -4,13 +4,13 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from qdn.amplification import Schedule, exact_schedule, fixed_point_schedule, grover_schedule, make_schedule
-from qdn.amplitude_map import AmplitudeMap
-from qdn.execution import run_statevector
-from qdn.layout import Layout
-from qdn.pipeline import DenoisingProblem, build_circuit
-from qdn.readout import state_amplitudes
-from qdn.thresholds import frequency_mask
+from qdn.circuits.amplification import Schedule, exact_schedule, fixed_point_schedule, grover_schedule, make_schedule
+from qdn.classical.amplitude_map import AmplitudeMap
+from qdn.execution.runs import run_statevector
+from qdn.circuits.layout import Layout
+from qdn.circuits.problem import DenoisingProblem, build_circuit
+from qdn.execution.readout import state_amplitudes
+from qdn.classical.thresholds import frequency_mask
 
 WEIGHTS = np.concatenate([np.geomspace(1e-4, 0.1, 15), np.linspace(0.1, 1.0, 19)])
 

@@ -9,7 +9,7 @@ from numpy.testing import assert_allclose
 from qiskit.quantum_info import Operator, Statevector
 
 import qdn
-from qdn.baselines import (
+from qdn.circuits.baselines import (
     cyclic_shift,
     d4_transform,
     haar_coefficient_index,
@@ -20,7 +20,7 @@ from qdn.baselines import (
     qwt_filter_state,
 )
 from qdn.data import demo_signal
-from qdn.execution import run_statevector
+from qdn.execution.runs import run_statevector
 from qdn.noise import awgn
 
 

@@ -63,12 +63,12 @@ def test_two_columns_need_a_choice(tmp_path, capsys):
 
 
 def test_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
-    import qdn.io
+    import qdn.io.signals
 
     def boom(*a, **k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(qdn.io.np, "savetxt", boom)
+    monkeypatch.setattr(qdn.io.signals.np, "savetxt", boom)
     out = tmp_path / "o.csv"
     assert main(["denoise", "--demo", "-o", str(out), "--backend", "emulator"]) == 1
     assert list(tmp_path.iterdir()) == []
@@ -127,7 +127,7 @@ def test_image_with_quantum_phase_noise(tmp_path, capsys):
 def test_dicom_waveform_in_and_out(tmp_path):
     from pydicom.data import get_testdata_file
 
-    from qdn.io import read_signal
+    from qdn.io.signals import read_signal
 
     src = get_testdata_file("waveform_ecg.dcm")
     out = tmp_path / "ecg.dcm"

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from qiskit.quantum_info import Statevector
 
-from qdn.comparator import comparator_circuit
+from qdn.circuits.comparator import comparator_circuit
 
 
 def _basis_output(qc, index):

@@ -5,11 +5,11 @@ import pytest
 from numpy.testing import assert_allclose
 
 import qdn
-from qdn.amplitude_map import AmplitudeMap
-from qdn.amplification import fixed_point_schedule, make_schedule
-from qdn.emulator import amplify_spectrum, emulate_quantum_state, emulate_state, prepared_spectrum
-from qdn.reference import spectral_projection
-from qdn.thresholds import frequency_mask
+from qdn.classical.amplitude_map import AmplitudeMap
+from qdn.circuits.amplification import fixed_point_schedule, make_schedule
+from qdn.emulator.spectral import amplify_spectrum, emulate_quantum_state, emulate_state, prepared_spectrum
+from qdn.classical.reference import spectral_projection
+from qdn.classical.thresholds import frequency_mask
 
 SCHEDULES = ["exact", "grover", "fixed-point"]
 

@@ -6,10 +6,10 @@ from numpy.testing import assert_allclose
 from qiskit import QuantumCircuit
 from qiskit.circuit import AncillaRegister, QuantumRegister
 
-from qdn.amplitude_map import AmplitudeMap
-from qdn.encode import encode_circuit, set_window_codes, value_setting
-from qdn.layout import Layout
-from qdn.registers import frame
+from qdn.classical.amplitude_map import AmplitudeMap
+from qdn.circuits.encode import encode_circuit, set_window_codes, value_setting
+from qdn.circuits.layout import Layout
+from qdn.circuits.registers import frame
 
 from conftest import evolve, random_state
 
@@ -157,7 +157,7 @@ def test_value_setting_emits_the_simplified_circuit(p, most, rng):
     """Per window, compute + fan-out + uncompute written out whole would be ``2 L + bits + 2 zeros``
     gates (L = the flag's MCX synthesis); the exact cancellations between and inside windows
     leave at most ``most`` of that (measured: 0.38, 0.31, 0.21)."""
-    from qdn.encode import _flag_mcx
+    from qdn.circuits.encode import _flag_mcx
 
     t = 4
     values = rng.integers(1, 1 << t, size=1 << p)

@@ -15,7 +15,7 @@ from qiskit import ClassicalRegister, QuantumCircuit
 import qdn
 from qdn import hardware as hw
 from qdn.cli import main
-from qdn.journal import Journal
+from qdn.hardware.journal import Journal
 
 pytest.importorskip("qiskit_ibm_runtime")
 from qiskit_ibm_runtime.fake_provider import FakeFez, FakeManilaV2, FakeSherbrooke, FakeTorino  # noqa: E402
@@ -358,7 +358,7 @@ def _dead_pairs(target):
 
 
 def test_usable_target_drops_only_dead_couplers():
-    from qdn.execution import usable_target
+    from qdn.execution.runs import usable_target
 
     for backend in (FakeTorino(), FakeSherbrooke()):
         target = backend.target

@@ -7,9 +7,9 @@ from numpy.testing import assert_allclose
 from qiskit.quantum_info import Statevector
 from skimage import data, transform
 
-from qdn import image_noise
-from qdn.emulator import amplify_spectrum, prepared_spectrum
-from qdn.image import (
+from qdn.noise import images as image_noise
+from qdn.emulator.spectral import amplify_spectrum, prepared_spectrum
+from qdn.api.image import (
     PatchLayout,
     amplify_plane,
     denoise_image,
@@ -24,8 +24,8 @@ from qdn.image import (
     spin_shifts,
     unpatchify,
 )
-from qdn.metrics import psnr
-from qdn.thresholds import frequency_mask
+from qdn.classical.metrics import psnr
+from qdn.classical.thresholds import frequency_mask
 
 
 def _rel(a, b):
@@ -371,7 +371,7 @@ def test_image_noise(phantom):
 def test_fourier_roundtrip_2d_is_the_2d_dft():
     from qiskit.quantum_info import Operator
 
-    from qdn.quantum_noise import fourier_roundtrip_2d
+    from qdn.noise.quantum import fourier_roundtrip_2d
 
     rt = fourier_roundtrip_2d(2, 3)  # 4 rows x 8 columns
     fwd = Operator(rt.data[0].operation).data
@@ -409,7 +409,7 @@ def test_quantum_image_noise_density_matches_aer():
 
 def test_qdn_denoise_dispatches_2d_input_to_denoise_image():
     import qdn
-    from qdn.image import denoise_image
+    from qdn.api.image import denoise_image
 
     rng = np.random.default_rng(5)
     img = np.add.outer(np.arange(32.0), np.arange(32.0)) + rng.normal(size=(32, 32))

@@ -6,7 +6,7 @@ from numpy.testing import assert_allclose
 from qiskit.quantum_info import Statevector
 
 import qdn
-from qdn.image_baselines import (
+from qdn.circuits.image_baselines import (
     qft_image_filter_circuit,
     qft_image_filter_state,
     qwt_image_filter_circuit,

@@ -8,8 +8,8 @@ import pytest
 from numpy.testing import assert_allclose
 from pydicom.data import get_testdata_file
 
-from qdn.image import denoise_image
-from qdn.image_io import IDENTIFYING, read_image, write_image
+from qdn.api.image import denoise_image
+from qdn.io.images import IDENTIFYING, read_image, write_image
 
 
 def _dcm(name):

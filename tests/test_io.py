@@ -5,7 +5,7 @@ import pytest
 from numpy.testing import assert_allclose
 from pydicom.data import get_testdata_file
 
-from qdn.io import read_signal, read_signal_meta, write_signal
+from qdn.io.signals import read_signal, read_signal_meta, write_signal
 
 ECG_DCM = get_testdata_file("waveform_ecg.dcm")
 

@@ -14,7 +14,7 @@ from qiskit.primitives.containers import BitArray, DataBin, PrimitiveResult, Sam
 import qdn
 from qdn import hardware as hw
 from qdn.cli import main
-from qdn.journal import Journal, JournalError
+from qdn.hardware.journal import Journal, JournalError
 
 pytest.importorskip("qiskit_ibm_runtime")
 from qiskit_ibm_runtime.executor_sampler import Sampler  # noqa: E402
@@ -167,7 +167,7 @@ def test_update_is_atomic_under_a_failing_write(tmp_path, monkeypatch):
             fh.write(data[: len(data) // 2])
         raise OSError("injected: disk full")
 
-    monkeypatch.setattr("qdn.journal._write_bytes_durably", half_then_fail)
+    monkeypatch.setattr("qdn.hardware.journal._write_bytes_durably", half_then_fail)
     with pytest.raises(OSError, match="disk full"):
         jnl.update_job(rec.run_id, 0, status="submitted", job_id="abc")
     assert (rec.path / "run.json").read_bytes() == before
@@ -206,7 +206,7 @@ def test_create_is_all_or_nothing(tmp_path, monkeypatch):
     def fail_in_files(tmp, data):
         raise OSError("injected: crash while writing the run directory")
 
-    monkeypatch.setattr("qdn.journal._write_bytes_durably", fail_in_files)
+    monkeypatch.setattr("qdn.hardware.journal._write_bytes_durably", fail_in_files)
     with pytest.raises(OSError, match="injected"):
         jnl.create(backend="fake_lagos", mode="local", circuits=isa, jobs=[[0, 1]])
     assert jnl.runs() == [] and _files(tmp_path) == []

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from qdn import metrics
+from qdn.classical import metrics
 from qdn.noise import awgn, poisson, salt_and_pepper
 
 

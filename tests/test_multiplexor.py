@@ -8,10 +8,10 @@ from qiskit.circuit.library import RYGate, UCRYGate
 from qiskit.quantum_info import Operator
 from qiskit.transpiler import generate_preset_pass_manager
 
-from qdn.amplification import make_schedule
-from qdn.multiplexor import MultiplexedRY, UCRYZChainSynthesis, hls_config, ucry_z_chain
-from qdn.pipeline import build_circuit
-from qdn.resources import GENERIC_BASIS, make_problem
+from qdn.circuits.amplification import make_schedule
+from qdn.circuits.multiplexor import MultiplexedRY, UCRYZChainSynthesis, hls_config, ucry_z_chain
+from qdn.circuits.problem import build_circuit
+from qdn.hardware.resources import GENERIC_BASIS, make_problem
 
 
 def _ucry_by_blocks(angles) -> np.ndarray:

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from qdn.layout import Layout
-from qdn.oracle import compact_oracle, register_oracle
+from qdn.circuits.layout import Layout
+from qdn.circuits.oracle import compact_oracle, register_oracle
 
 from conftest import evolve
 

@@ -7,7 +7,7 @@ from numpy.testing import assert_allclose
 import qdn
 from qdn.data import demo_signal, ecg
 from qdn.noise import awgn
-from qdn.reference import spectral_projection
+from qdn.classical.reference import spectral_projection
 
 
 def _rel(a, b):
@@ -31,11 +31,11 @@ def test_statevector_equals_spectral_projection(variant, n, window, rng):
 def test_unsynthesized_mcx_circuit_has_the_same_state(n, window, rng):
     """The circuit Aer runs (value-setting MCX gates whole) and the one for hardware (MCX
     synthesised with clean work qubits) prepare the same full statevector."""
-    from qdn.amplification import make_schedule
-    from qdn.execution import run_statevector
-    from qdn.pipeline import build_circuit
+    from qdn.circuits.amplification import make_schedule
+    from qdn.execution.runs import run_statevector
+    from qdn.circuits.problem import build_circuit
 
-    from qdn.resources import make_problem
+    from qdn.hardware.resources import make_problem
 
     problem = make_problem(n, window, "register", thresholds=1, seed=int(rng.integers(100)))
     sched = make_schedule("exact", problem.weight)

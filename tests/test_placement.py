@@ -1,4 +1,4 @@
-"""ESP-driven placement of routed ISA circuits (qdn.placement) and its use in qdn.hardware."""
+"""ESP-driven placement of routed ISA circuits (qdn.hardware.placement) and its use in qdn.hardware."""
 
 import math
 from collections import Counter
@@ -9,8 +9,8 @@ from numpy.testing import assert_allclose
 from qiskit import QuantumCircuit
 from qiskit.quantum_info import Statevector
 
-from qdn.execution import uses_dead_coupler
-from qdn.placement import best_placement
+from qdn.execution.runs import uses_dead_coupler
+from qdn.hardware.placement import best_placement
 
 hw = pytest.importorskip("qdn.hardware")
 fake_provider = pytest.importorskip("qiskit_ibm_runtime.fake_provider")

@@ -1,7 +1,7 @@
 import io
 import sys
 
-from qdn._progress import progress
+from qdn.common.progress import progress
 
 
 class _Terminal(io.StringIO):

@@ -5,8 +5,8 @@ import pytest
 from numpy.testing import assert_allclose
 from qiskit.quantum_info import Operator
 
-from qdn.layout import Layout
-from qdn.qft import windowed_qft
+from qdn.circuits.layout import Layout
+from qdn.circuits.qft import windowed_qft
 
 from conftest import evolve, random_state
 

@@ -9,8 +9,8 @@ from qiskit.circuit.library import StatePreparation
 import qdn
 from qdn.data import demo_signal
 from qdn.noise import awgn
-from qdn.quantum_input import denoise_state
-from qdn.reference import spectral_projection
+from qdn.api.state import denoise_state
+from qdn.classical.reference import spectral_projection
 
 
 def _process(y):
@@ -120,7 +120,7 @@ def test_noisy_process_experiment_runs_small(tmp_path):
 def test_noisy_process_at_zero_noise_is_the_clean_process():
     from qiskit.quantum_info import Statevector
 
-    from qdn.quantum_input import noisy_signal_process, signal_process
+    from qdn.api.state import noisy_signal_process, signal_process
 
     y = demo_signal("Bumps", 32) + 1
     a = Statevector(noisy_signal_process(y, 0.0, seed=1)).data

@@ -1,4 +1,4 @@
-"""Quantum noise (qdn.quantum_noise): phase and bit-flip noise as circuits and as NumPy programs,
+"""Quantum noise (qdn.noise.quantum): phase and bit-flip noise as circuits and as NumPy programs,
 the noisy quantum signal, and noise injected into qdn.denoise.
 
 Tolerances: paths that compute the same unitary process in different code (NumPy vs Qiskit/Aer)
@@ -14,12 +14,12 @@ from qiskit.quantum_info import Operator, Statevector
 from qiskit_aer.noise import NoiseModel, depolarizing_error
 
 import qdn
-from qdn.amplification import make_schedule
-from qdn.emulator import emulate_state
-from qdn.execution import run_statevectors
-from qdn.metrics import snr
-from qdn.pipeline import build_circuit
-from qdn.quantum_noise import (
+from qdn.circuits.amplification import make_schedule
+from qdn.emulator.spectral import emulate_state
+from qdn.execution.runs import run_statevectors
+from qdn.classical.metrics import snr
+from qdn.circuits.problem import build_circuit
+from qdn.noise.quantum import (
     AerNoise,
     BitFlipNoise,
     NoisyCircuit,
@@ -33,7 +33,7 @@ from qdn.quantum_noise import (
     poisson_phase,
     run_noisy,
 )
-from qdn.readout import counts_amplitudes
+from qdn.execution.readout import counts_amplitudes
 
 FOURIER = ("qft", "qft_dg", "iqft")
 
@@ -177,9 +177,9 @@ def test_scenario_validation():
 
 def _problem(y, window=4, variant="compact", schedule="exact"):
     """The DenoisingProblem qdn.denoise builds for ``y`` with threshold 1."""
-    from qdn.amplitude_map import AmplitudeMap
-    from qdn.layout import Layout
-    from qdn.pipeline import DenoisingProblem
+    from qdn.classical.amplitude_map import AmplitudeMap
+    from qdn.circuits.layout import Layout
+    from qdn.circuits.problem import DenoisingProblem
 
     layout = Layout.from_sizes(y.size, window)
     amap = AmplitudeMap.fit(y, "linear", floor=0.25, bits=4)
@@ -275,7 +275,7 @@ def test_emulator_rejects_non_fourier_stages(rng):
 def test_noisy_emulator_without_noise_equals_emulator(rng):
     c = rng.uniform(0.3, 0.9, size=(4, 8))
     taus = np.array([0, 1, 2, 3])
-    from qdn.reference import marked_weight
+    from qdn.classical.reference import marked_weight
 
     sched = make_schedule("grover", marked_weight(c, taus))
     ref, _ = emulate_state(c, taus, sched)

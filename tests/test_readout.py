@@ -6,7 +6,7 @@ import pytest
 import qdn
 from qdn.data import ecg
 from qdn.noise import awgn
-from qdn.readout import rescale
+from qdn.execution.readout import rescale
 
 
 def _err(res, ref, y):

@@ -1,12 +1,12 @@
-"""Resource figures of qdn.resources are sane and measure what they claim to."""
+"""Resource figures of qdn.hardware.resources are sane and measure what they claim to."""
 
 import numpy as np
 import pytest
 from qiskit import QuantumCircuit
 from qiskit.quantum_info import Statevector
 
-import qdn.resources as res
-from qdn.resources import (
+import qdn.hardware.resources as res
+from qdn.hardware.resources import (
     COMPARISON_COLUMNS,
     STAGE_COLUMNS,
     circuit_cost,
@@ -57,7 +57,7 @@ def test_register_round_costs_its_parts():
     the round and the round cost 3 732 CX at N = 256 against 2 682 for its parts (+39 %; 17 044
     vs 10 862 at N = 1024). Measured with the flag construction: 2 214 = 2 x 513 + 238 + 950.
     """
-    from qdn.amplification import amplification_round, zero_reflection
+    from qdn.circuits.amplification import amplification_round, zero_reflection
 
     problem = make_problem(256, 16, "register")
     sched = res.make_schedule("exact", problem.weight)

@@ -1,0 +1,134 @@
+"""The assembled denoising circuit: encode, QFT, amplification rounds, inverse QFT, readout.
+
+:class:`DenoisingProblem` holds what is marked and how the state is prepared (classical data
+turned into angles, mean codes and thresholds); the schedule is chosen separately
+(:mod:`qdn.circuits.amplification`); :func:`build_circuit` puts them together. Each stage is appended as
+one instruction named for it (``encode``, ``qft``, ``amplify``, ``iqft``; inside ``amplify``:
+``oracle``, ``zero_reflection`` and the inverse stages), so noise models and resource reports can
+target a stage by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from qiskit import ClassicalRegister, QuantumCircuit
+
+from .amplification import Schedule, amplification_round
+from .encode import encode_circuit, process_encoding
+from .layout import Layout
+from .oracle import oracle_circuit
+from .qft import windowed_qft
+from ..classical.reference import marked_weight
+from .registers import VARIANTS, frame, reg
+
+__all__ = ["DenoisingProblem", "build_circuit"]
+
+
+@dataclass(frozen=True)
+class DenoisingProblem:
+    """Amplitude-amplification problem of one windowed signal.
+
+    ``amplitudes`` are ``cos(theta_ji)`` with shape ``(P, M)``; ``thresholds`` the per-window
+    cutoffs; ``mean_codes`` the a-bit window means (register variant). For quantum input,
+    ``process`` is the circuit preparing the signal state and ``amplitudes`` may be None.
+    """
+
+    layout: Layout
+    amplitudes: np.ndarray
+    thresholds: np.ndarray
+    mean_codes: np.ndarray
+    variant: str = "register"
+    two_sided: bool = True
+    process: QuantumCircuit | None = None
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.variant not in VARIANTS:
+            raise ValueError(f"unknown variant {self.variant!r}; valid: {', '.join(map(repr, VARIANTS))}")
+        if self.process is None and np.shape(self.amplitudes) != (self.layout.P, self.layout.M):
+            raise ValueError(f"amplitudes must have shape {(self.layout.P, self.layout.M)}")
+
+    @property
+    def weight(self) -> float:
+        """Marked weight ``sin^2(theta)`` of ``A|0>``, computed classically."""
+        if self.process is not None:
+            raise ValueError("the marked weight of a quantum input is unknown: use the fixed-point schedule or estimate it by sampling")
+        return marked_weight(self.amplitudes, self.thresholds, two_sided=self.two_sided)
+
+    @property
+    def num_qubits(self) -> int:
+        return self.layout.num_qubits(self.variant, self.two_sided)
+
+    def _frame(self, name: str) -> QuantumCircuit:
+        return frame(self.layout, self.variant, self.two_sided, name=name)
+
+    def encode(self, *, synthesize_mcx: bool = True) -> QuantumCircuit:
+        """The encode stage; ``synthesize_mcx`` as in :func:`qdn.circuits.encode.value_setting`."""
+        if self.process is not None:
+            return process_encoding(
+                self.layout, self.process, self.mean_codes, self.thresholds,
+                variant=self.variant, two_sided=self.two_sided, synthesize_mcx=synthesize_mcx,
+            )
+        angles = 2.0 * np.arccos(np.clip(self.amplitudes, -1.0, 1.0))
+        return encode_circuit(
+            self.layout, angles.ravel(), self.mean_codes, self.thresholds,
+            variant=self.variant, two_sided=self.two_sided, synthesize_mcx=synthesize_mcx,
+        )
+
+    def qft(self, inverse: bool = False) -> QuantumCircuit:
+        return windowed_qft(self.layout, inverse=inverse, variant=self.variant, two_sided=self.two_sided)
+
+    def state_preparation(self, *, synthesize_mcx: bool = True) -> QuantumCircuit:
+        """``A`` = encode then QFT, each one labelled instruction."""
+        key = ("A", synthesize_mcx)
+        if key not in self._cache:
+            qc = self._frame("A")
+            qc.append(self.encode(synthesize_mcx=synthesize_mcx).to_gate(), qc.qubits)
+            qc.append(self.qft().to_gate(), qc.qubits)
+            self._cache[key] = qc
+        return self._cache[key]
+
+    def oracle(self, phase: float = np.pi) -> QuantumCircuit:
+        """Oracle with phase ``phase`` on the good subspace, as one labelled instruction."""
+        inner = oracle_circuit(
+            self.layout, self.thresholds, phase, variant=self.variant, two_sided=self.two_sided
+        )
+        qc = self._frame("oracle")
+        qc.append(inner.to_gate(), qc.qubits)
+        return qc
+
+
+def build_circuit(
+    problem: DenoisingProblem, schedule: Schedule, *, measure: bool = False, synthesize_mcx: bool = True
+) -> QuantumCircuit:
+    """The whole pipeline for ``problem`` under ``schedule``.
+
+    With ``measure=True`` the registers ``i``, ``j`` and ``anc`` are measured into one classical
+    register ``meas`` whose integer value is ``i + M*j + N*anc``. ``synthesize_mcx=False`` keeps
+    the value setting's multi-controlled X gates whole, for Aer
+    (:func:`qdn.circuits.encode.value_setting`).
+    """
+    qc = problem._frame("qdn")
+    qc.append(problem.encode(synthesize_mcx=synthesize_mcx).to_gate(), qc.qubits)
+    qc.append(problem.qft().to_gate(), qc.qubits)
+    prep = problem.state_preparation(synthesize_mcx=synthesize_mcx)
+    for alpha, beta in zip(schedule.alphas, schedule.betas):
+        rnd = amplification_round(prep, problem.oracle(beta), alpha)
+        qc.append(rnd.to_gate(), qc.qubits)
+    qc.append(problem.qft(inverse=True).to_gate(), qc.qubits)
+    qc.metadata = {
+        "schedule": schedule.name,
+        "iterations": schedule.iterations,
+        "variant": problem.variant,
+        "two_sided": problem.two_sided,
+        "window": problem.layout.M,
+        "windows": problem.layout.P,
+    }
+    if measure:
+        read = reg(qc, "i") + reg(qc, "j") + reg(qc, "anc")
+        creg = ClassicalRegister(len(read), "meas")
+        qc.add_register(creg)
+        qc.measure(read, creg)
+    return qc

@@ -1,0 +1,5 @@
+"""qdn.cli."""
+
+from .main import main
+
+__all__ = ["main"]

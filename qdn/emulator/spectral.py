@@ -1,0 +1,243 @@
+"""Exact linear-algebra emulator of the denoising circuit.
+
+Amplitude amplification keeps the state in the plane spanned by the good and bad components of
+``A|0> = sin(theta)|g> + cos(theta)|b>``, so the whole pipeline reduces to
+
+1. the prepared state on ``(anc, j, k)``: ``anc = 0`` carries ``F_M c_j / sqrt(N)``, ``anc = 1``
+   carries ``F_M s_j / sqrt(N)`` with ``c = cos(theta)``, ``s = sin(theta)`` and
+   ``F_M x = sqrt(M) ifft(x)`` (the QFT);
+2. the schedule's 2x2 matrices applied to ``(sin(theta), cos(theta))``
+   (:meth:`qdn.circuits.amplification.Schedule.final_coefficients`), the exact rounds the circuit runs,
+   phases, imperfect suppression and global phase included;
+3. the inverse QFT ``fft(x) / sqrt(M)``.
+
+Every schedule only rescales the two components, ``c_g |g> + c_b |b>``, and the good subspace is
+the kept bins of the ``anc = 0`` branch. With ``Pc = fft(mask * ifft(c))`` the per-window
+projection and ``sg = c_g / |g|``, ``sb = c_b / |b|``, the final amplitudes on ``(anc, j, i)`` are
+
+    anc = 0:  (sb c + (sg - sb) Pc) / sqrt(N),      anc = 1:  sb s / sqrt(N),
+
+so :func:`emulate_state` transforms only ``c``, with real FFTs, and never the ``anc = 1`` branch,
+whose QFT round trip is the identity. That is O(N log M) time and O(N) memory, against ``2**q``
+amplitudes for the circuit. The ``mean``/``thre`` registers and the work qubits are not
+represented: they hold fixed codes per window and end in them, so the amplitudes on
+``(anc, j, i)`` are the circuit's own. Leading batch axes are independent signals (or image
+rows/patches), each with its own weight and schedule.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Union
+
+import numpy as np
+
+from ..circuits.amplification import Schedule, make_schedule
+from ..classical.thresholds import frequency_mask
+
+__all__ = [
+    "prepared_spectrum",
+    "quantum_spectrum",
+    "amplify_spectrum",
+    "emulate_state",
+    "emulate_quantum_state",
+    "sample_state",
+]
+
+ScheduleSpec = Union[str, Schedule, Callable[[float], Schedule]]
+
+
+def prepared_spectrum(amplitudes: np.ndarray) -> np.ndarray:
+    """``A|0>`` after the QFT, shape ``(..., 2, P, M)`` on ``(anc, j, k)``."""
+    c = np.asarray(amplitudes, float)
+    s = np.sqrt(np.clip(1.0 - c**2, 0.0, None))
+    n_samples = c.shape[-1] * c.shape[-2]
+    M = c.shape[-1]
+    both = np.stack([c, s], axis=-3)
+    return np.fft.ifft(both, axis=-1) * (np.sqrt(M) / np.sqrt(n_samples))
+
+
+def emulate_state(
+    amplitudes: np.ndarray,
+    thresholds: np.ndarray,
+    schedule: ScheduleSpec = "exact",
+    *,
+    two_sided: bool = True,
+    **schedule_options,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Final amplitudes on ``(anc, j, i)`` of the pipeline, and the schedules' iteration counts.
+
+    Parameters
+    ----------
+    amplitudes : ndarray, shape (..., P, M)
+        ``cos(theta_ji)`` of each sample; leading axes are a batch.
+    thresholds : ndarray, shape (..., P)
+        Per-window cutoffs.
+    schedule : str, Schedule or callable
+        A schedule name (built per batch element from its marked weight), a fixed
+        :class:`~qdn.circuits.amplification.Schedule`, or a callable ``weight -> Schedule``.
+
+    Returns
+    -------
+    state : ndarray, shape (..., 2, P, M)
+        Complex amplitudes, the same numbers as the circuit's statevector on ``anc``, ``j``, ``i``.
+    iterations : ndarray, shape (...)
+    """
+    c = np.asarray(amplitudes, float)
+    batch, (P, M) = c.shape[:-2], c.shape[-2:]
+    N = P * M
+    taus = np.broadcast_to(np.asarray(thresholds), batch + (P,))[..., None]
+
+    # Projection Pc on the kept bins, with real FFTs: c is real, so bins k and M - k are
+    # conjugate and rfft's bins k <= M/2 carry everything.
+    k = np.arange(M // 2 + 1)
+    spec = np.fft.rfft(c, axis=-1)
+    if two_sided:
+        # a two-sided mask is even (min(k, M-k) <= tau is k <= tau here): Pc is real
+        proj = np.fft.irfft(np.multiply(spec, k <= taus, out=spec), n=M, axis=-1)
+        proj_odd = None
+    else:
+        # a one-sided mask m = even + odd: the even part filters c into a real array, the odd part
+        # into i times a real one, Pc = irfft(even C) + i irfft(i odd C)
+        fwd, bwd = (k <= taus).astype(float), ((M - k) % M <= taus).astype(float)
+        proj = np.fft.irfft(spec * (0.5 * (fwd + bwd)), n=M, axis=-1)
+        proj_odd = np.fft.irfft(spec * (0.5j * (fwd - bwd)), n=M, axis=-1)
+    del spec
+
+    s = np.multiply(c, c)  # s = sqrt(1 - c^2), in place
+    np.subtract(1.0, s, out=s)
+    np.maximum(s, 0.0, out=s)
+    np.sqrt(s, out=s)
+
+    # squared norms of the good and bad components (|bad|^2 = |c|^2 - |Pc|^2 + |s|^2, Pythagoras)
+    g2 = _sqnorm(proj, batch) + (0.0 if proj_odd is None else _sqnorm(proj_odd, batch))
+    b2 = np.maximum(_sqnorm(c, batch) - g2 + _sqnorm(s, batch), 0.0)
+    sg, sb, iters = _scales(g2 / N, b2 / N, schedule, schedule_options)
+
+    # the 1/sqrt(N) of the prepared state folded into the factors, broadcast over (j, i)
+    root_n = np.sqrt(N)
+    sb = (sb / root_n)[..., None, None]
+    diff = (sg / root_n)[..., None, None] - sb
+    out = np.empty(batch + (2, P, M), complex)
+    good = out[..., 0, :, :]
+    np.multiply(proj, diff, out=good)  # written straight into the output: no complex temporaries
+    good += c * sb
+    if proj_odd is not None:
+        good += proj_odd * (1j * diff)
+    np.multiply(s, sb, out=out[..., 1, :, :])
+    return out, iters
+
+
+def emulate_quantum_state(
+    state: np.ndarray,
+    thresholds: np.ndarray,
+    schedule: ScheduleSpec = "exact",
+    *,
+    two_sided: bool = True,
+    **schedule_options,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`emulate_state` for *quantum input*: ``state`` (shape ``(..., P, M)``, the process's
+    amplitudes on ``(j, i)``) sits in the ``anc = 0`` branch and ``anc = 1`` is empty.
+
+    The same as ``amplify_spectrum(quantum_spectrum(state), ...)``, without transforming the
+    empty branch; complex input, so complex FFTs.
+    """
+    psi = np.asarray(state, complex)
+    batch, (P, M) = psi.shape[:-2], psi.shape[-2:]
+    mask = _mask(M, thresholds, two_sided, batch + (P,))
+    proj = np.fft.ifft(psi, axis=-1)
+    proj *= mask
+    proj = np.fft.fft(proj, axis=-1)
+    g2 = _sqnorm(proj, batch)
+    b2 = np.maximum(_sqnorm(psi, batch) - g2, 0.0)
+    sg, sb, iters = _scales(g2, b2, schedule, schedule_options)
+    sb = sb[..., None, None]
+    out = np.zeros(batch + (2, P, M), complex)
+    good = out[..., 0, :, :]
+    np.multiply(proj, sg[..., None, None] - sb, out=good)
+    good += psi * sb
+    return out, iters
+
+
+def quantum_spectrum(state: np.ndarray) -> np.ndarray:
+    """Prepared state after the QFT for *quantum input*: ``state`` (shape ``(..., P, M)``, the
+    process's amplitudes on ``(j, i)``) sits in the ``anc = 0`` branch; ``anc = 1`` is empty."""
+    psi = np.asarray(state, complex)
+    spec = np.zeros(psi.shape[:-2] + (2,) + psi.shape[-2:], complex)
+    spec[..., 0, :, :] = np.fft.ifft(psi, axis=-1) * np.sqrt(psi.shape[-1])
+    return spec
+
+
+def amplify_spectrum(
+    spec: np.ndarray,
+    thresholds: np.ndarray,
+    schedule: ScheduleSpec = "exact",
+    *,
+    two_sided: bool = True,
+    **schedule_options,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Amplification and inverse QFT of a prepared spectrum on ``(..., anc, j, k)``.
+
+    The general form of :func:`emulate_state` for any prepared spectrum; see it for the return
+    values.
+    """
+    spec = np.asarray(spec)
+    batch, (P, M) = spec.shape[:-3], spec.shape[-2:]
+    good = spec[..., 0, :, :] * _mask(M, thresholds, two_sided, batch + (P,))  # anc = 1 has no kept bin
+    g2 = _sqnorm(good, batch)
+    b2 = np.maximum(_sqnorm(spec, batch) - g2, 0.0)
+    sg, sb, iters = _scales(g2, b2, schedule, schedule_options)
+    sg, sb = sg[..., None, None], sb[..., None, None]  # broadcast over (j, k)
+    final = spec * sb[..., None, :, :]  # sg good + sb bad = sb (good + bad) + (sg - sb) good
+    final[..., 0, :, :] += good * (sg - sb)
+    return np.fft.fft(final, axis=-1) / np.sqrt(M), iters
+
+
+def _mask(M: int, thresholds: np.ndarray, two_sided: bool, shape: tuple[int, ...]) -> np.ndarray:
+    """Kept bins of the QFT output, shape ``shape + (M,)``."""
+    taus = np.broadcast_to(np.asarray(thresholds), shape)
+    return frequency_mask(M, taus.reshape(-1), two_sided).reshape(shape + (M,))
+
+
+def _sqnorm(x: np.ndarray, batch: tuple[int, ...]) -> np.ndarray:
+    """Squared 2-norm of each batch element (real, shape ``batch``)."""
+    flat = x.reshape(batch + (-1,))
+    if np.iscomplexobj(flat):
+        flat = flat.view(float)  # |z|^2 = re^2 + im^2
+    # einsum, not a BLAS dot: BLAS threads stall when the other cores are busy
+    return np.einsum("...i,...i->...", flat, flat)
+
+
+def _scales(
+    g2: np.ndarray, b2: np.ndarray, schedule: ScheduleSpec, options: dict
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per batch element, the factors ``sg = c_g / |g|`` and ``sb = c_b / |b|`` that the schedule
+    applies to the good and bad components of squared norms ``g2``, ``b2``, and its rounds."""
+    batch = np.shape(g2)
+    coef_g = np.empty(batch, complex)
+    coef_b = np.empty(batch, complex)
+    iters = np.empty(batch, np.int64)
+    for idx in np.ndindex(batch):
+        weight = float(g2[idx] / (g2[idx] + b2[idx]))
+        if isinstance(schedule, Schedule):
+            sch = schedule
+        elif isinstance(schedule, str):
+            sch = make_schedule(schedule, weight, **options)
+        else:
+            sch = schedule(weight)
+        cg, cb = sch.final_coefficients(weight)
+        coef_g[idx], coef_b[idx], iters[idx] = cg, cb, sch.iterations
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sg = np.where(g2 > 0, coef_g / np.sqrt(g2), 0.0)
+        sb = np.where(b2 > 0, coef_b / np.sqrt(b2), 0.0)
+    return sg, sb, iters
+
+
+def sample_state(state: np.ndarray, shots: int, rng: np.random.Generator) -> dict[int, int]:
+    """Sample ``shots`` outcomes of ``(anc, j, i)`` from one state of shape ``(2, P, M)``.
+
+    Keys are ``i + M*j + N*anc``, as the circuit's ``meas`` register reads.
+    """
+    probs = np.abs(np.asarray(state).ravel()) ** 2
+    probs /= probs.sum()
+    counts = rng.multinomial(shots, probs)
+    return {int(k): int(c) for k, c in zip(np.flatnonzero(counts), counts[counts > 0])}
