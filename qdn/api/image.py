@@ -82,7 +82,7 @@ from qiskit.circuit.library import DiagonalGate, IntegerComparatorGate, QFTGate
 
 from ..common.progress import progress
 from ..circuits.gates import controlled_x_on_value, pattern_phase
-from ..common.validation import as_signal, is_power_of_two
+from ..common.validation import as_signal, is_power_of_two, pad_pow2
 from ..circuits.amplification import SCHEDULES, Schedule, make_schedule
 from ..classical.amplitude_map import AmplitudeMap
 from ..circuits.comparator import leq_flag, wrap_flag
@@ -765,10 +765,6 @@ class ImageDenoiseResult:
 DEFAULT_SHOTS = 8192
 
 
-def _next_pow2(n: int) -> int:
-    return 1 << max(0, int(n - 1).bit_length())
-
-
 def denoise_image(
     image,
     window: int = 8,
@@ -849,13 +845,8 @@ def denoise_image(
         _check_variant_shape(variant, shape)
 
     # pad to powers of two (by reflection), crop back at the end
-    H, W = _next_pow2(H0), _next_pow2(W0)
-    if (H, W) != (H0, W0):
-        if not pad:
-            raise ValueError(f"image sides {img.shape} are not powers of two; pass pad=True to pad by reflection")
-        padded = np.pad(img, ((0, H - H0), (0, W - W0)), mode="symmetric")
-    else:
-        padded = img
+    padded = pad_pow2(img, pad=pad, name="image")
+    H, W = padded.shape
     layout = PatchLayout.from_shape(H, W, window, mean_bits)
 
     # shifts

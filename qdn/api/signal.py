@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from qiskit import QuantumCircuit
 
-from ..common.validation import as_signal, check_window, is_power_of_two
+from ..common.validation import as_signal, check_window, pad_pow2
 from ..circuits.amplification import SCHEDULES, Schedule, make_schedule
 from ..classical.amplitude_map import AmplitudeMap
 from ..emulator.spectral import emulate_state, sample_state
@@ -32,15 +32,6 @@ AUTO_MAX_QUBITS = 20
 DEFAULT_SHOTS = 8192
 
 
-def _pad(y: np.ndarray, pad: bool) -> np.ndarray:
-    if is_power_of_two(y.size):
-        return y
-    if not pad:
-        raise ValueError(f"signal length {y.size} is not a power of two; pass pad=True to pad by reflection")
-    target = 1 << int(np.ceil(np.log2(y.size)))
-    return np.pad(y, (0, target - y.size), mode="symmetric")
-
-
 def choose_backend(num_qubits: int) -> str:
     """The rule behind ``backend=None``: Aer statevector when the circuit has at most
     :data:`AUTO_MAX_QUBITS` qubits and its statevector fits in half the available memory,
@@ -54,17 +45,12 @@ def _image_baseline(method: str, image, window: int, *, threshold, backend, shot
                     mean_bits, wavelet, pad) -> DenoiseResult:
     """``method`` = "qft" / "qwt" (:mod:`qdn.circuits.image_baselines`, on the image padded by reflection to
     a square power-of-two side) or "fft-window" (the classical per-patch 2-D FFT projection)."""
-    from .image import _next_pow2, patch_projection, patchify, resolve_image_thresholds, unpatchify
+    from .image import patch_projection, patchify, resolve_image_thresholds, unpatchify
 
     img = as_signal(image, name="image", ndim=2)
     H0, W0 = img.shape
-    side = _next_pow2(max(H0, W0, 2)) if method != "fft-window" else None
-    H, W = (side, side) if side else (_next_pow2(H0), _next_pow2(W0))
-    if (H, W) != (H0, W0):
-        if not pad:
-            raise ValueError(f"image shape {img.shape} is not {'a square with ' if side else ''}power-of-two "
-                             f"side{'' if side else 's'}; pass pad=True to pad by reflection")
-        img = np.pad(img, ((0, H - H0), (0, W - W0)), mode="symmetric")
+    img = pad_pow2(img, pad=pad, square=method != "fft-window", name="image")
+    H, W = img.shape
     if method == "fft-window":
         window = check_window(window, min(H, W))
         patches = patchify(img, window)
@@ -199,7 +185,7 @@ def denoise(
         raise ValueError(f"shots must be a positive integer or None, got {shots!r}")
     if not isinstance(mean_bits, (int, np.integer)) or mean_bits < 1:
         raise ValueError(f"mean_bits must be a positive integer, got {mean_bits!r}")
-    y = _pad(y, pad)
+    y = pad_pow2(y, pad=pad)
     window = check_window(window, y.size)
     if method != "qdn":
         res = run_method(

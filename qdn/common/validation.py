@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["as_signal", "check_window", "is_power_of_two"]
+__all__ = ["as_signal", "check_window", "is_power_of_two", "next_pow2", "pad_pow2"]
 
 
 def is_power_of_two(x: int) -> bool:
@@ -43,3 +43,28 @@ def check_window(window, n_samples: int) -> int:
     if window > n_samples:
         raise ValueError(f"window ({window}) is larger than the signal ({n_samples} samples)")
     return window
+
+
+def next_pow2(n: int) -> int:
+    """The smallest power of two >= ``n`` (1 for n <= 1)."""
+    return 1 << max(0, int(n - 1).bit_length())
+
+
+def pad_pow2(x: np.ndarray, *, pad: bool = True, square: bool = False, name: str = "signal") -> np.ndarray:
+    """``x`` padded at the end of every axis, by symmetric reflection, to power-of-two sizes
+    (``square``: one side, the largest, on every axis). Returns ``x`` itself when nothing is
+    needed; raises ``ValueError`` when padding is needed and ``pad`` is False."""
+    target = [next_pow2(s) for s in x.shape]
+    if square:
+        target = [max(target + [2])] * x.ndim
+    if tuple(target) == x.shape:
+        return x
+    if not pad:
+        if x.ndim == 1:
+            what = f"{name} length {x.size} is not a power of two"
+        elif square:
+            what = f"{name} shape {x.shape} is not a square with power-of-two side"
+        else:
+            what = f"{name} sides {x.shape} are not powers of two"
+        raise ValueError(f"{what}; pass pad=True to pad by reflection")
+    return np.pad(x, [(0, t - s) for t, s in zip(target, x.shape)], mode="symmetric")

@@ -45,10 +45,9 @@ from qiskit import QuantumCircuit
 from qiskit.transpiler import generate_preset_pass_manager
 
 from ..common.progress import progress
-from ..common.validation import as_signal, check_window
+from ..common.validation import as_signal, check_window, pad_pow2
 from ..circuits.amplification import SCHEDULES, Schedule, make_schedule
 from ..classical.amplitude_map import AmplitudeMap
-from ..api.signal import _pad
 from ..execution.runs import backend_label, check_fits, transpile_for_backend
 from .journal import DEFAULT_ROOT, Journal, RunRecord
 from ..circuits.layout import Layout
@@ -258,7 +257,7 @@ def build_program(
         raise ValueError(f"unknown variant {variant!r}; valid: {', '.join(map(repr, VARIANTS))}")
     if not isinstance(mean_bits, (int, np.integer)) or mean_bits < 1:
         raise ValueError(f"mean_bits must be a positive integer, got {mean_bits!r}")
-    y = _pad(y, pad)
+    y = pad_pow2(y, pad=pad)
     window = check_window(window, y.size)
     layout = Layout.from_sizes(y.size, window, mean_bits)
     amap = AmplitudeMap.fit(y, encoding, floor=floor, bits=mean_bits)
