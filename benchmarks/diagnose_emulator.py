@@ -21,7 +21,7 @@ import numpy as np
 from qdn.circuits.amplification import make_schedule
 from qdn.emulator.spectral import emulate_state, prepared_spectrum
 from qdn.classical.reference import spectral_projection
-from qdn.classical.thresholds import frequency_mask
+from qdn.classical.thresholds import frequency_mask, side_mask
 
 
 def best(func, repeat: int = 7) -> float:
@@ -39,7 +39,7 @@ def general_state(c: np.ndarray, taus: np.ndarray, schedule: str = "exact", two_
     spec = prepared_spectrum(c)
     M = spec.shape[-1]
     mask = np.zeros(spec.shape, bool)
-    mask[0] = frequency_mask(M, taus, two_sided)
+    mask[0] = frequency_mask(M, taus, side_mask(two_sided))
     good = np.where(mask, spec, 0.0)
     bad = spec - good
     g_norm, b_norm = np.sqrt(np.sum(np.abs(good) ** 2)), np.sqrt(np.sum(np.abs(bad) ** 2))

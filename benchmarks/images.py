@@ -25,7 +25,7 @@ Methods, every parameter set by the method's own automatic rule from the noisy i
 * ``fft-window``: the classical per-patch 2-D FFT projection with the same SURE cutoffs, NumPy
   only (``qdn.denoise(method="fft-window")``); equal to ``qdn`` to float error, listed to show it.
 * ``QFT``: 2-D QFT thresholding over the whole image, one separable SURE cutoff
-  (:mod:`qdn.circuits.image_baselines`, exact emulator); ``QWT haar``: 2-D quantum Haar wavelet
+  (:mod:`qdn.circuits.baselines`, exact emulator); ``QWT haar``: 2-D quantum Haar wavelet
   thresholding, SURE number of detail levels removed.
 * ``TV``: ``skimage.restoration.denoise_tv_chambolle``; TV has no rule of its own for its
   weight, so it is chosen by scikit-image's self-supervised J-invariant calibration
@@ -184,9 +184,9 @@ def run_spinning(quick: bool):
 
 
 def _qubits(variant: str) -> int:
-    from qdn.api.image import PatchLayout
+    from qdn.circuits.layout import Layout
 
-    return PatchLayout.from_shape(128, 128, WINDOW).num_qubits(variant, "separable")
+    return Layout.for_shape((128, 128), WINDOW).num_qubits(variant, "separable")
 
 
 def markdown(rows, spin, quick: bool) -> str:

@@ -6,10 +6,23 @@ project's design notes: linear encoding, postselection folded into amplification
 frequencies, exact amplitude amplification about the prepared state.
 """
 
-from .classical import metrics
-from .api.signal import DenoiseResult, choose_backend, denoise
+from .api.image import denoise_image
+from .api.results import DenoiseResult, ImageDenoiseResult
+from .api.signal import denoise
 from .api.state import StateDenoiseResult, denoise_state
+from .classical import metrics
 from .classical.reference import spectral_projection
+from .execution.backends import choose_backend
 
-__all__ = ["denoise", "denoise_state", "DenoiseResult", "StateDenoiseResult", "choose_backend", "metrics", "spectral_projection"]
+__all__ = [
+    "denoise",
+    "denoise_image",
+    "denoise_state",
+    "DenoiseResult",
+    "ImageDenoiseResult",
+    "StateDenoiseResult",
+    "choose_backend",
+    "metrics",
+    "spectral_projection",
+]
 __version__ = "0.1.0"

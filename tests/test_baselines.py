@@ -15,10 +15,9 @@ from qdn.circuits.baselines import (
     haar_coefficient_index,
     haar_transform,
     qft_filter_circuit,
-    qft_filter_state,
     qwt_filter_circuit,
-    qwt_filter_state,
 )
+from qdn.emulator.baselines import qft_filter_state, qwt_filter_state
 from qdn.data import demo_signal
 from qdn.execution.runs import run_statevector
 from qdn.noise import awgn

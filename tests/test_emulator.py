@@ -9,7 +9,7 @@ from qdn.classical.amplitude_map import AmplitudeMap
 from qdn.circuits.amplification import fixed_point_schedule, make_schedule
 from qdn.emulator.spectral import amplify_spectrum, emulate_quantum_state, emulate_state, prepared_spectrum
 from qdn.classical.reference import spectral_projection
-from qdn.classical.thresholds import frequency_mask
+from qdn.classical.thresholds import frequency_mask, side_mask
 
 SCHEDULES = ["exact", "grover", "fixed-point"]
 
@@ -96,7 +96,7 @@ def _general_state(prepared, taus, schedule, two_sided, **options):
     for idx in np.ndindex(*batch):
         spec = np.fft.ifft(prepared[idx], axis=-1) * np.sqrt(M)
         mask = np.zeros(spec.shape, bool)
-        mask[0] = frequency_mask(M, taus[idx], two_sided)
+        mask[0] = frequency_mask(M, taus[idx], side_mask(two_sided))
         good = np.where(mask, spec, 0.0)
         bad = spec - good
         g, b = np.linalg.norm(good), np.linalg.norm(bad)

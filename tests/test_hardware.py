@@ -358,7 +358,7 @@ def _dead_pairs(target):
 
 
 def test_usable_target_drops_only_dead_couplers():
-    from qdn.execution.runs import usable_target
+    from qdn.execution.transpile import usable_target
 
     for backend in (FakeTorino(), FakeSherbrooke()):
         target = backend.target

@@ -8,24 +8,16 @@ from qiskit.quantum_info import Statevector
 from skimage import data, transform
 
 from qdn.noise import images as image_noise
-from qdn.emulator.spectral import amplify_spectrum, prepared_spectrum
-from qdn.api.image import (
-    PatchLayout,
-    amplify_plane,
-    denoise_image,
-    image_frame,
-    image_oracle,
-    image_qft,
-    mad_sigma_2d,
-    max_threshold_2d,
-    patch_mask,
-    patch_projection,
-    patchify,
-    spin_shifts,
-    unpatchify,
-)
+from qdn.emulator.spectral import amplify_spectrum, emulate_state, prepared_spectrum
+from qdn.api.image import denoise_image, spin_shifts
+from qdn.circuits.layout import Layout, work_size
+from qdn.circuits.oracle import oracle_circuit
+from qdn.circuits.qft import windowed_qft
+from qdn.circuits.registers import frame
 from qdn.classical.metrics import psnr
-from qdn.classical.thresholds import frequency_mask
+from qdn.classical.reference import spectral_projection
+from qdn.classical.thresholds import frequency_mask, mad_sigma, max_threshold
+from qdn.classical.windows import from_windows, to_windows
 
 
 def _rel(a, b):
@@ -34,7 +26,7 @@ def _rel(a, b):
 
 def _reference(img, window, taus, shape):
     H, W = img.shape
-    return unpatchify(patch_projection(patchify(img, window), taus, shape), H, W)
+    return from_windows(spectral_projection(to_windows(img, window, 2), taus, mask=shape, ndim=2), (H, W))
 
 
 @pytest.fixture(scope="module")
@@ -46,41 +38,41 @@ def phantom():
 # ------------------------------------------------------------------------------ layout, masks
 def test_patch_convention_matches_flat_index(rng):
     img = rng.normal(size=(16, 32))
-    patches = patchify(img, 4)
+    patches = to_windows(img, 4, 2)
     assert patches.shape == (32, 4, 4)
     # patch j = jx + Px*jy, pixel (iy, ix): flat index j*M*M + iy*M + ix
     jy, jx, iy, ix = 2, 5, 1, 3
     assert patches.reshape(-1)[(jx + 8 * jy) * 16 + iy * 4 + ix] == img[jy * 4 + iy, jx * 4 + ix]
-    assert_allclose(unpatchify(patches, 16, 32), img)
+    assert_allclose(from_windows(patches, (16, 32)), img)
 
 
 def test_layout_sizes():
-    lay = PatchLayout.from_shape(32, 64, 8)
-    assert (lay.M, lay.Py, lay.Px, lay.P, lay.H, lay.W) == (8, 4, 8, 32, 32, 64)
+    lay = Layout.for_shape((32, 64), 8)
+    assert (lay.side, lay.grid_shape, lay.P, lay.shape, lay.M, lay.ndim) == (8, (4, 8), 32, (32, 64), 64, 2)
     assert lay.num_qubits("compact", "separable") == 6 + 5 + 1 + 4
     assert lay.num_qubits("compact", "radial") == 6 + 5 + 1 + 1
     assert lay.num_qubits("register", "separable") == 6 + 4 + 5 + 3 + 1 + 5
     with pytest.raises(ValueError, match="compact"):
         lay.num_qubits("register", "radial")
-    assert image_frame(lay, "register").num_qubits == lay.num_qubits("register")
+    assert frame(lay, "register", "separable").num_qubits == lay.num_qubits("register", "separable")
 
 
 def test_masks():
     M = 8
     d = np.array([0, 1, 2, 3, 4, 3, 2, 1])
-    sep = patch_mask(M, np.array([2]), "separable")[0]
+    sep = frequency_mask(M, np.array([2]), "separable", 2)[0]
     assert_allclose(sep, np.maximum(d[:, None], d[None, :]) <= 2)
-    rad = patch_mask(M, np.array([3]), "radial")[0]
+    rad = frequency_mask(M, np.array([3]), "radial", 2)[0]
     assert_allclose(rad, d[:, None] ** 2 + d[None, :] ** 2 <= 9)
-    assert patch_mask(M, max_threshold_2d(M, "separable"), "separable").all()
-    assert patch_mask(M, max_threshold_2d(M, "radial"), "radial").all()
-    assert not patch_mask(M, max_threshold_2d(M, "radial") - 1, "radial").all()
+    assert frequency_mask(M, max_threshold(M, "separable", 2), "separable", 2).all()
+    assert frequency_mask(M, max_threshold(M, "radial", 2), "radial", 2).all()
+    assert not frequency_mask(M, max_threshold(M, "radial", 2) - 1, "radial", 2).all()
 
 
 # ------------------------------------------------------------------------------ circuit parts
 def test_2d_qft_is_m_times_ifft2(rng):
-    lay = PatchLayout(m=2, py=0, px=1)
-    qc = image_qft(lay, variant="compact")
+    lay = Layout(m=4, p=1, grid=(0, 1))
+    qc = windowed_qft(lay, variant="compact", mask="separable")
     n = qc.num_qubits
     x = rng.normal(size=(2, 4, 4)) + 1j * rng.normal(size=(2, 4, 4))  # (j, iy, ix)
     x /= np.linalg.norm(x)
@@ -92,13 +84,13 @@ def test_2d_qft_is_m_times_ifft2(rng):
 
 @pytest.mark.parametrize("variant,shape", [("register", "separable"), ("compact", "separable"), ("compact", "radial")])
 def test_oracle_phases(variant, shape, rng):
-    lay = PatchLayout(m=2, py=1, px=1, a=1)
-    M, P = lay.M, lay.P
-    taus = rng.integers(0, max_threshold_2d(M, shape) + 1, size=P)
+    lay = Layout(m=4, p=2, a=1, grid=(1, 1))
+    M, P, m = lay.side, lay.P, lay.b  # side, patches, qubits per axis
+    taus = rng.integers(0, max_threshold(M, shape, 2) + 1, size=P)
     taus[0] = 0
     phase = 0.7
-    qc = image_oracle(lay, taus, phase, variant=variant, shape=shape)
-    w = lay.work_size(variant, shape)
+    qc = oracle_circuit(lay, taus, phase, variant=variant, mask=shape)
+    w = work_size(2, variant, shape)
     n_data = qc.num_qubits - w
     psi = rng.normal(size=1 << n_data) + 1j * rng.normal(size=1 << n_data)
     psi /= np.linalg.norm(psi)
@@ -107,16 +99,16 @@ def test_oracle_phases(variant, shape, rng):
     out = Statevector(full).evolve(qc).data
     assert np.abs(out[psi.size :]).max() < 1e-12  # work qubits return to 0
     idx = np.arange(psi.size)
-    kx, ky = idx & (M - 1), (idx >> lay.m) & (M - 1)
+    kx, ky = idx & (M - 1), (idx >> m) & (M - 1)
     dx, dy = np.minimum(kx, M - kx), np.minimum(ky, M - ky)
     if variant == "register":  # i, mean(a), j, thre(m), anc
-        j = (idx >> (2 * lay.m + lay.a)) & (P - 1)
-        tau = (idx >> (2 * lay.m + lay.a + lay.p)) & (M - 1)
-        anc = idx >> (2 * lay.m + lay.a + lay.p + lay.b)
+        j = (idx >> (2 * m + lay.a)) & (P - 1)
+        tau = (idx >> (2 * m + lay.a + lay.p)) & (M - 1)
+        anc = idx >> (2 * m + lay.a + lay.p + lay.b)
     else:  # i, j, anc
-        j = (idx >> (2 * lay.m)) & (P - 1)
+        j = (idx >> (2 * m)) & (P - 1)
         tau = taus[j]
-        anc = idx >> (2 * lay.m + lay.p)
+        anc = idx >> (2 * m + lay.p)
     kept = np.maximum(dx, dy) <= tau if shape == "separable" else dx**2 + dy**2 <= tau**2
     expected = np.where((anc == 0) & kept, np.exp(1j * phase), 1.0) * psi
     assert_allclose(out[: psi.size], expected, atol=1e-12)
@@ -128,7 +120,7 @@ def test_oracle_phases(variant, shape, rng):
 def test_emulator_exact_equals_patch_projection(size, window, shape, rng):
     img = np.cumsum(np.cumsum(rng.normal(size=size), 0), 1)
     P = (size[0] // window) * (size[1] // window)
-    taus = rng.integers(0, max_threshold_2d(window, shape) + 1, size=P)
+    taus = rng.integers(0, max_threshold(window, shape, 2) + 1, size=P)
     res = denoise_image(img, window, threshold=taus, shape=shape, backend="emulator")
     assert res.denoised.shape == size
     assert _rel(res.denoised, _reference(img, window, taus, shape)) < 1e-9
@@ -136,22 +128,32 @@ def test_emulator_exact_equals_patch_projection(size, window, shape, rng):
     assert res.thresholds.shape == (size[0] // window, size[1] // window)
 
 
-def test_amplify_plane_reproduces_1d_emulator(rng):
+def test_generic_amplification_reproduces_1d_fast_path(rng):
     amps = rng.uniform(0.25, 1.0, size=(3, 8, 16))  # batch, P, M
     taus = rng.integers(0, 9, size=(3, 8))
-    spec = prepared_spectrum(amps)
     for schedule in ["exact", "grover", "fixed-point"]:
-        ref, it_ref = amplify_spectrum(spec, taus, schedule)
-        good = np.stack([frequency_mask(16, t) for t in taus])
-        out, iters, schedules = amplify_plane(spec, good, schedule, core_ndim=2)
-        assert_allclose(np.fft.fft(out, axis=-1) / 4, ref, atol=1e-13)
-        assert (iters == it_ref).all() and len(schedules) == 3
+        ref, it_ref = emulate_state(amps, taus, schedule)  # real-FFT fast path
+        out, iters = amplify_spectrum(prepared_spectrum(amps), taus, schedule)  # N-D path, ndim=1
+        assert_allclose(out, ref, atol=1e-13)
+        assert (iters == it_ref).all()
+
+
+def test_2d_emulator_equals_generic_path_on_flattened_spectrum(rng):
+    amps = rng.uniform(0.25, 1.0, size=(4, 8, 8))  # P, M, M
+    taus = rng.integers(0, 5, size=4)
+    state, iters = emulate_state(amps, taus, "exact", mask="separable", ndim=2)
+    spec = np.fft.ifft2(np.stack([amps, np.sqrt(1 - amps**2)])) * 8 / np.sqrt(amps.size)
+    assert_allclose(prepared_spectrum(amps, ndim=2), spec, atol=1e-14)
+    good = spec[0] * frequency_mask(8, taus, "separable", 2)
+    w = np.sum(np.abs(good) ** 2)
+    assert np.sum(np.abs(state[0]) ** 2) == pytest.approx(1.0, abs=1e-12)  # exact schedule: all in the good branch
+    assert_allclose(state[0], np.fft.fft2(good) / 8 / np.sqrt(w) * np.exp(1j * np.angle(np.vdot(np.fft.fft2(good), state[0]))), atol=1e-12)
 
 
 def test_full_threshold_returns_input(rng):
     img = rng.normal(size=(16, 32))
     for shape in ["separable", "radial"]:
-        res = denoise_image(img, 8, threshold=max_threshold_2d(8, shape), shape=shape, backend="emulator")
+        res = denoise_image(img, 8, threshold=max_threshold(8, shape, 2), shape=shape, backend="emulator")
         assert_allclose(res.denoised, img, atol=1e-9 * np.ptp(img))
 
 
@@ -186,7 +188,7 @@ def _agree(img, window, variant, shape, schedule, taus, **kw):
 )
 def test_circuit_equals_emulator(size, window, variant, shape, schedule, rng):
     img = rng.normal(size=(size, size)) + np.linspace(0, 2, size)[None, :]
-    taus = rng.integers(0, max_threshold_2d(window, shape) + 1, size=(size // window) ** 2)
+    taus = rng.integers(0, max_threshold(window, shape, 2) + 1, size=(size // window) ** 2)
     _agree(img, window, variant, shape, schedule, taus)
 
 
@@ -249,7 +251,7 @@ def test_auto_backend_rule(rng):
 def test_mad_sigma_2d_estimates_the_noise(phantom):
     for sigma in [0.02, 0.1]:
         noisy = image_noise.awgn(phantom, sigma=sigma, seed=1)
-        assert mad_sigma_2d(noisy) == pytest.approx(sigma, rel=0.15)
+        assert mad_sigma(noisy) == pytest.approx(sigma, rel=0.15)
 
 
 def test_auto_threshold_improves_psnr(phantom):
@@ -257,7 +259,7 @@ def test_auto_threshold_improves_psnr(phantom):
     for noisy, gain in [(awgn, 4.0), (pois, 1.5)]:
         res = denoise_image(noisy, 8, backend="emulator")
         assert psnr(phantom, res.denoised) > psnr(phantom, noisy) + gain
-        assert res.sigma == pytest.approx(mad_sigma_2d(noisy))
+        assert res.sigma == pytest.approx(mad_sigma(noisy))
 
 
 def test_threshold_forms(rng):
@@ -269,7 +271,7 @@ def test_threshold_forms(rng):
     for other in (grid, flat, call):
         assert_allclose(const.denoised, other.denoised)
     by_mean = denoise_image(img, 8, threshold=lambda mean: 1 if mean > 0 else 3, backend="emulator")
-    means = patchify(img, 8).mean(axis=(1, 2)).reshape(4, 4)
+    means = to_windows(img, 8, 2).mean(axis=(1, 2)).reshape(4, 4)
     assert (by_mean.thresholds == np.where(means > 0, 1, 3)).all()
 
 

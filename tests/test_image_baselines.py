@@ -6,12 +6,9 @@ from numpy.testing import assert_allclose
 from qiskit.quantum_info import Statevector
 
 import qdn
-from qdn.circuits.image_baselines import (
-    qft_image_filter_circuit,
-    qft_image_filter_state,
-    qwt_image_filter_circuit,
-    qwt_image_filter_state,
-)
+from qdn.circuits.baselines import qft_image_filter_circuit, qwt_image_filter_circuit
+from qdn.emulator.baselines import qft_filter_state as qft_image_filter_state
+from qdn.emulator.baselines import qwt_filter_state as qwt_image_filter_state
 
 
 def _amplitudes(side, seed=0):

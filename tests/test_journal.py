@@ -162,12 +162,12 @@ def test_update_is_atomic_under_a_failing_write(tmp_path, monkeypatch):
     jnl, rec, _ = _record(tmp_path)
     before = (rec.path / "run.json").read_bytes()
 
-    def half_then_fail(tmp, data):
+    def half_then_fail(tmp, data, *, fsync=False):
         with open(tmp, "wb") as fh:
             fh.write(data[: len(data) // 2])
         raise OSError("injected: disk full")
 
-    monkeypatch.setattr("qdn.hardware.journal._write_bytes_durably", half_then_fail)
+    monkeypatch.setattr("qdn.io.atomic.write_bytes", half_then_fail)
     with pytest.raises(OSError, match="disk full"):
         jnl.update_job(rec.run_id, 0, status="submitted", job_id="abc")
     assert (rec.path / "run.json").read_bytes() == before
@@ -203,10 +203,10 @@ def test_create_is_all_or_nothing(tmp_path, monkeypatch):
     assert jnl.runs() == [] and _files(tmp_path) == []
     monkeypatch.undo()
 
-    def fail_in_files(tmp, data):
+    def fail_in_files(tmp, data, *, fsync=False):
         raise OSError("injected: crash while writing the run directory")
 
-    monkeypatch.setattr("qdn.hardware.journal._write_bytes_durably", fail_in_files)
+    monkeypatch.setattr("qdn.hardware.journal.write_bytes", fail_in_files)
     with pytest.raises(OSError, match="injected"):
         jnl.create(backend="fake_lagos", mode="local", circuits=isa, jobs=[[0, 1]])
     assert jnl.runs() == [] and _files(tmp_path) == []

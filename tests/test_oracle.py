@@ -6,6 +6,7 @@ from numpy.testing import assert_allclose
 
 from qdn.circuits.layout import Layout
 from qdn.circuits.oracle import compact_oracle, register_oracle
+from qdn.classical.thresholds import side_mask
 
 from conftest import evolve
 
@@ -19,7 +20,7 @@ def _good(k, tau, M, two_sided):
 def test_register_oracle_diagonal(m, two_sided, rng):
     layout = Layout(m=m, p=0, a=1)
     phase = 0.7
-    qc = register_oracle(layout, phase, two_sided=two_sided)
+    qc = register_oracle(layout, None, phase, mask=side_mask(two_sided))
     M = layout.M
     # qubit order: i (m), mean (1), thre (m), anc (1), work
     sub = 1 << (2 * m + 2)
@@ -44,7 +45,7 @@ def test_compact_oracle_diagonal(m, p, two_sided, rng):
     taus = rng.integers(0, t_max + 1, size=layout.P)
     taus[0] = t_max  # a window that keeps everything
     phase = np.pi
-    qc = compact_oracle(layout, taus, phase, two_sided=two_sided)
+    qc = compact_oracle(layout, taus, phase, mask=side_mask(two_sided))
     M, P = layout.M, layout.P
     sub = 2 * P * M  # (anc, j, i)
     psi = np.zeros(1 << qc.num_qubits, complex)

@@ -9,7 +9,7 @@ from numpy.testing import assert_allclose
 from qiskit import QuantumCircuit
 from qiskit.quantum_info import Statevector
 
-from qdn.execution.runs import uses_dead_coupler
+from qdn.execution.transpile import uses_dead_coupler
 from qdn.hardware.placement import best_placement
 
 hw = pytest.importorskip("qdn.hardware")

@@ -31,9 +31,9 @@ from qdn.noise.quantum import (
     fourier_roundtrip,
     noisy_quantum_signal,
     poisson_phase,
-    run_noisy,
 )
 from qdn.execution.readout import counts_amplitudes
+from qdn.noise.runs import run_noisy
 
 FOURIER = ("qft", "qft_dg", "iqft")
 

@@ -15,7 +15,7 @@ from qdn.hardware.resources import (
     make_problem,
     markdown_table,
     per_sample_encoding,
-    resource_report,
+    stage_resource_report,
     stage_circuits,
     stage_resources,
     state_preparation_encoding,
@@ -157,7 +157,7 @@ def test_missing_runtime_skips_torino_with_a_note(monkeypatch):
     monkeypatch.setattr(res, "_torino", no_runtime)
     ok, why = res.torino_available()
     assert not ok and "qiskit-ibm-runtime" in why
-    report = resource_report([16], ["compact"], stages=["encoding", "qft"], comparisons=False)
+    report = stage_resource_report([16], ["compact"], stages=["encoding", "qft"], comparisons=False)
     assert report.notes == [why]
     assert [r["torino_2q"] for r in report.stage_rows()] == [None, None]
 

@@ -1,8 +1,9 @@
-"""The result object shared by every denoising method."""
+"""The result objects of the front doors: :class:`DenoiseResult` (signals, and every method) and
+:class:`ImageDenoiseResult` (:func:`qdn.denoise_image`). Built by keyword."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from qiskit import QuantumCircuit
@@ -11,7 +12,7 @@ from ..circuits.amplification import Schedule
 from ..classical.amplitude_map import AmplitudeMap
 from ..circuits.layout import Layout
 
-__all__ = ["DenoiseResult"]
+__all__ = ["DenoiseResult", "ImageDenoiseResult"]
 
 
 @dataclass
@@ -52,8 +53,62 @@ class DenoiseResult:
     success_probability: float
     backend: str
     shots: int | None
-    layout: Layout | None
-    amplitude_map: AmplitudeMap | None
+    layout: Layout | None = None
+    amplitude_map: AmplitudeMap | None = None
     method: str = "qdn"
     state: np.ndarray | None = None
     counts: dict | None = None
+
+
+@dataclass
+class ImageDenoiseResult:
+    """Output of :func:`denoise_image`.
+
+    Attributes
+    ----------
+    denoised : ndarray, shape (H, W)
+        The denoised image, same shape as the input.
+    thresholds : ndarray, shape (Py, Px)
+        Per-patch cutoffs of the unshifted copy (of the padded image).
+    iterations : int
+        Amplification rounds of the unshifted copy's circuit.
+    circuit : QuantumCircuit or None
+        The unshifted copy's circuit when a circuit ran (None for the emulator).
+    runs : int
+        Copies denoised (1 + extra cycle-spin shifts): circuits run on a circuit backend.
+    shifts : tuple of (dy, dx)
+    all_thresholds : ndarray, shape (runs, Py, Px)
+    all_iterations : ndarray, shape (runs,)
+    sigma : float or None
+        Noise level used by ``threshold="auto"`` (estimated from the noisy image unless given).
+    state : ndarray or None
+        Unshifted copy's final amplitudes on ``(anc, j, iy, ix)``, shape ``(2, P, M, M)``
+        (exact readout).
+    counts : dict or None
+        Unshifted copy's counts keyed by ``i + M*M*j + N*anc`` (sampled readout).
+    """
+
+    denoised: np.ndarray
+    thresholds: np.ndarray
+    iterations: int
+    circuit: QuantumCircuit | None
+    schedule: Schedule
+    marked_weight: float
+    success_probability: float
+    backend: str
+    shots: int | None
+    window: int
+    shape: str
+    variant: str
+    layout: Layout
+    amplitude_map: AmplitudeMap
+    runs: int = 1
+    shifts: tuple = ((0, 0),)
+    all_thresholds: np.ndarray | None = None
+    all_iterations: np.ndarray | None = None
+    sigma: float | None = None
+    padded_shape: tuple = ()
+    state: np.ndarray | None = None
+    counts: dict | None = None
+    method: str = "qdn"
+    extras: dict = field(default_factory=dict)

@@ -26,12 +26,11 @@ from qiskit.quantum_info import Statevector
 
 from ..common.validation import check_window
 from ..circuits.amplification import Schedule, exact_schedule, fixed_point_schedule
-from ..emulator.spectral import emulate_quantum_state, sample_state
-from ..execution.runs import check_fits, run_sampler, run_statevector
+from ..execution.executor import execute
+from ..execution.runs import run_sampler
 from ..circuits.layout import Layout
-from ..circuits.problem import DenoisingProblem, build_circuit
-from ..execution.readout import counts_amplitudes, state_amplitudes
-from ..classical.thresholds import frequency_mask, max_threshold
+from ..circuits.problem import DenoisingProblem
+from ..classical.thresholds import frequency_mask, max_threshold, side_mask
 
 __all__ = [
     "denoise_state",
@@ -96,7 +95,7 @@ def estimate_marked_weight(
     backend: Any = "aer", statevector=None,
 ) -> float:
     """Fraction of ``shots`` of process + windowed QFT whose frequency passes the cutoff."""
-    mask = frequency_mask(layout.M, thresholds, two_sided)
+    mask = frequency_mask(layout.M, thresholds, side_mask(two_sided))
     if statevector is not None:
         spec = np.fft.ifft(np.asarray(statevector).reshape(layout.P, layout.M), axis=1) * np.sqrt(layout.M)
         probs = np.abs(spec.ravel()) ** 2
@@ -169,7 +168,7 @@ def denoise_state(
 
     weights = estimate_window_weights(process, layout, shots_for_means, seed=seed, backend=backend, statevector=psi)
     means = np.sqrt(weights / layout.M) * np.sqrt(layout.N)
-    t_max = max_threshold(layout.M, two_sided)
+    t_max = max_threshold(layout.M, side_mask(two_sided))
     if callable(threshold):
         taus = np.array([int(threshold(float(a))) for a in means])
     else:
@@ -190,35 +189,20 @@ def denoise_state(
             raise RuntimeError("no sampled frequency passed the cutoff: the marked weight estimate is 0")
         sched = exact_schedule(weight_estimate)
 
-    problem = DenoisingProblem(layout, None, taus, codes, variant, two_sided, process=process)
-    rng = np.random.default_rng(seed)
-    circuit = state = counts = None
-    if emulate:
-        full, _ = emulate_quantum_state(psi.reshape(layout.P, layout.M), taus, sched, two_sided=two_sided)
-        if shots is not None:
-            counts = sample_state(full, shots, rng)
-    else:
-        check_fits(problem.num_qubits, backend)
-        sampled = backend != "statevector"
-        circuit = build_circuit(problem, sched, measure=sampled)
-        if sampled:
-            shots = shots or 8192
-            counts = run_sampler(circuit, backend, shots=shots, seed=seed)
-        else:
-            full = state_amplitudes(run_statevector(circuit, seed=seed), layout, variant, two_sided)
-            if shots is not None:
-                counts = sample_state(full, shots, rng)
+    problem = DenoisingProblem(layout, None, taus, codes, variant, side_mask(two_sided), process=process)
+    readout = execute(problem, sched, backend, shots=shots, seed=seed)
+    circuit, counts, shots, state = readout.circuit, readout.counts, readout.shots, None
     if counts is not None:
-        good, _ = counts_amplitudes(counts, layout)
+        good = readout.kept[0]
         # the marked subspace is not observable in the position basis: report the schedule's
         # own prediction (at the estimated weight, or its guaranteed bound)
         success = sched.success_probability(weight_estimate) if weight_estimate else 1 - delta**2
         calls += shots * (1 + 2 * sched.iterations)
         denoised = good.ravel()
     else:
-        good = full[0]
+        good = readout.kept[0]
         spec = np.fft.ifft(good, axis=1) * np.sqrt(layout.M)
-        success = float(np.sum(np.abs(spec[frequency_mask(layout.M, taus, two_sided)]) ** 2))
+        success = float(np.sum(np.abs(spec[frequency_mask(layout.M, taus, side_mask(two_sided))]) ** 2))
         z = good.sum()
         state = good * (np.conj(z) / abs(z)) if abs(z) > 0 else good
         denoised = state.real.ravel()
@@ -226,7 +210,7 @@ def denoise_state(
         denoised=denoised, state=state, circuit=circuit, thresholds=taus, mean_estimates=means,
         window_weights=weights, schedule=sched, weight_estimate=weight_estimate,
         success_probability=success, process_calls=calls,
-        backend=backend if isinstance(backend, str) else str(getattr(backend, "name", backend)),
+        backend=readout.backend,
         counts=counts,
     )
 

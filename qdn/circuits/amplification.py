@@ -37,6 +37,7 @@ from qiskit import QuantumCircuit
 from qiskit.circuit.library import grover_operator
 
 from .gates import pattern_phase
+from ..common.registry import lookup
 from .registers import reflection_qubits
 
 __all__ = [
@@ -49,9 +50,6 @@ __all__ = [
     "zero_reflection",
     "amplification_round",
 ]
-
-SCHEDULES = ("exact", "grover", "fixed-point")
-
 
 @dataclass(frozen=True)
 class Schedule:
@@ -133,19 +131,20 @@ def fixed_point_schedule(min_weight: float, delta: float = 0.05) -> Schedule:
     return Schedule("fixed-point", tuple(alphas), tuple(betas))
 
 
-def make_schedule(name: str, weight: float, *, min_weight: float | None = None, delta: float = 0.05) -> Schedule:
-    """Schedule by name. ``weight`` is the marked weight of the prepared state.
+#: Schedule name -> factory ``(weight, min_weight, delta) -> Schedule``. ``"fixed-point"`` uses
+#: only ``min_weight`` (default: the weight): it does not depend on the actual weight.
+SCHEDULES = {
+    "exact": lambda weight, min_weight, delta: exact_schedule(weight),
+    "grover": lambda weight, min_weight, delta: grover_schedule(weight),
+    "fixed-point": lambda weight, min_weight, delta: fixed_point_schedule(
+        weight if min_weight is None else min_weight, delta
+    ),
+}
 
-    For ``"fixed-point"`` only ``min_weight`` (default: ``weight``) is used: the schedule does
-    not depend on the actual weight.
-    """
-    if name == "exact":
-        return exact_schedule(weight)
-    if name == "grover":
-        return grover_schedule(weight)
-    if name == "fixed-point":
-        return fixed_point_schedule(weight if min_weight is None else min_weight, delta)
-    raise ValueError(f"unknown schedule {name!r}; valid: {', '.join(map(repr, SCHEDULES))}")
+
+def make_schedule(name: str, weight: float, *, min_weight: float | None = None, delta: float = 0.05) -> Schedule:
+    """Schedule by name (:data:`SCHEDULES`). ``weight`` is the marked weight of the prepared state."""
+    return lookup(SCHEDULES, "schedule", name)(weight, min_weight, delta)
 
 
 def zero_reflection(template: QuantumCircuit, alpha: float) -> QuantumCircuit:

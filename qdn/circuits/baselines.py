@@ -24,33 +24,40 @@ and the readout keeps ``anc = 0`` and ``keep = 1``: the kept branch is ``T^dagge
   multi-level control, the same coefficient positions and again PyWavelets' exact signs
   (``pywt.wavedec(x, "db2", mode="periodization")``).
 
-The emulators compute the same four branches ``(keep, anc)`` with ``numpy.fft`` and
-``pywt.wavedec/waverec``, independently of the circuits.
+On images (a square of side ``S = 2**s``, amplitudes row-major, ``i = col + S * row``) the
+same circuits act per axis: ``QFTGate(s)`` (or the wavelet transform) on the column bits and on
+the row bits; ``keep`` where both axes pass (the separable mask, or ``V_L x V_L``, the
+approximation space of ``pywt.wavedec2``).
+
+:class:`BaselineProblem` is what :func:`qdn.execution.executor.execute` runs; the emulators
+(:mod:`qdn.emulator.baselines`) compute the same four branches ``(keep, anc)`` with
+``numpy.fft`` and PyWavelets, independently of the circuits.
 """
 
 from __future__ import annotations
 
-import warnings
+from dataclasses import dataclass, field
 
 import numpy as np
-import pywt
 from qiskit import ClassicalRegister, QuantumCircuit
 from qiskit.circuit import AncillaRegister, QuantumRegister
 from qiskit.circuit.library import HGate, IntegerComparatorGate, QFTGate, RYGate
 from qiskit.synthesis import synth_qft_full
 
 from .multiplexor import MultiplexedRY
+from ..classical.global_cutoffs import wavelet_name
 
 __all__ = [
-    "WAVELETS",
+    "BaselineProblem",
+    "BASELINE_CIRCUITS",
     "haar_transform",
     "d4_transform",
     "cyclic_shift",
     "wavelet_transform",
     "qft_filter_circuit",
     "qwt_filter_circuit",
-    "qft_filter_state",
-    "qwt_filter_state",
+    "qft_image_filter_circuit",
+    "qwt_image_filter_circuit",
     "haar_coefficient_index",
 ]
 
@@ -66,22 +73,6 @@ def haar_transform(num_qubits: int, levels: int) -> QuantumCircuit:
         else:
             qc.append(HGate().control(lev, ctrl_state=0, annotated=True), list(range(lev)) + [lev])
     return qc
-
-
-#: Wavelets of the QWT baseline: the name used here (PyWavelets' name) -> accepted spellings.
-#: ``"db2"`` is PyWavelets' name of the 4-tap Daubechies wavelet (Daubechies' / Fijany-Williams'
-#: "D4"); PyWavelets' ``"db4"`` is the 8-tap one (the classical ``method="wavelet"`` default), so
-#: ``"db4"`` is refused rather than silently read as either.
-WAVELETS = {"haar": ("haar",), "db2": ("db2", "d4")}
-
-
-def _wavelet(wavelet: str) -> str:
-    for name, spellings in WAVELETS.items():
-        if isinstance(wavelet, str) and wavelet.lower() in spellings:
-            return name
-    hint = " ('db4' is PyWavelets' 8-tap wavelet; the 4-tap Daubechies D4 is 'db2')" if wavelet == "db4" else ""
-    valid = ", ".join(repr(s) for spellings in WAVELETS.values() for s in spellings)
-    raise ValueError(f"unknown wavelet {wavelet!r}; valid: {valid}{hint}")
 
 
 # D4 kernel angles (RY(theta) = [[cos theta/2, -sin theta/2], [sin theta/2, cos theta/2]]):
@@ -177,7 +168,7 @@ def d4_transform(num_qubits: int, levels: int) -> QuantumCircuit:
 
 def wavelet_transform(num_qubits: int, levels: int, wavelet: str = "haar") -> QuantumCircuit:
     """:func:`haar_transform` or :func:`d4_transform` (``wavelet`` = "haar", "db2" or "d4")."""
-    return (haar_transform if _wavelet(wavelet) == "haar" else d4_transform)(num_qubits, levels)
+    return (haar_transform if wavelet_name(wavelet) == "haar" else d4_transform)(num_qubits, levels)
 
 
 def haar_coefficient_index(num_qubits: int, levels: int) -> np.ndarray:
@@ -268,36 +259,117 @@ def qwt_filter_circuit(
     return _finish(qc, i, anc, keep, measure)
 
 
-def _branches(c: np.ndarray, project) -> np.ndarray:
-    """``(keep, anc, i)`` amplitudes given the projection onto the kept subspace."""
-    c = np.asarray(c, float).ravel()
-    s = np.sqrt(np.clip(1 - c**2, 0, None))
-    N = c.size
-    out = np.empty((2, 2, N), complex)
-    for a, v in enumerate((c, s)):
-        kept = project(v)
-        out[1, a] = kept / np.sqrt(N)
-        out[0, a] = (v - kept) / np.sqrt(N)
-    return out
+def _side_qubits(amplitudes) -> tuple[np.ndarray, int]:
+    a = np.asarray(amplitudes, float)
+    if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] < 2 or a.shape[0] & (a.shape[0] - 1):
+        raise ValueError(f"need a square image with a power-of-two side >= 2, got shape {a.shape}")
+    return a, a.shape[0].bit_length() - 1
 
 
-def qft_filter_state(amplitudes: np.ndarray, threshold: int) -> np.ndarray:
-    """Emulator of :func:`qft_filter_circuit`: amplitudes on ``(keep, anc, i)``."""
-    c = np.asarray(amplitudes, float).ravel()
-    k = np.arange(c.size)
-    mask = np.minimum(k, c.size - k) <= threshold
-    return _branches(c, lambda v: np.fft.ifft(np.fft.fft(v) * mask))
+def _low_pass_flag(qc: QuantumCircuit, reg, tau: int, work, flag) -> None:
+    """``flag ^= [min(k, S - k) <= tau]`` for the integer ``k`` held by ``reg`` (two comparators,
+    uncomputed; ``work`` holds two clean qubits)."""
+    S = 1 << len(reg)
+    if tau >= S // 2:
+        qc.x(flag)
+        return
+    low = IntegerComparatorGate(len(reg), tau + 1, geq=True)  # k >= tau + 1
+    high = IntegerComparatorGate(len(reg), S - tau, geq=True)  # k >= S - tau
+    qc.append(low, list(reg) + [work[0]])
+    qc.append(high, list(reg) + [work[1]])
+    qc.x(flag)  # kept = not(k >= tau+1) or (k >= S-tau); the two are disjoint for tau < S/2
+    qc.cx(work[0], flag)
+    qc.cx(work[1], flag)
+    qc.append(high, list(reg) + [work[1]])  # comparators are involutions
+    qc.append(low, list(reg) + [work[0]])
 
 
-def qwt_filter_state(amplitudes: np.ndarray, level: int, *, wavelet: str = "haar") -> np.ndarray:
-    """Emulator of :func:`qwt_filter_circuit` (PyWavelets' periodised transform of ``wavelet``)."""
-    name = _wavelet(wavelet)
+def qft_image_filter_circuit(amplitudes, threshold: int, *, measure: bool = False) -> QuantumCircuit:
+    """2-D QFT thresholding of an ``S x S`` image with the separable cutoff ``threshold``.
 
-    def project(v):
-        with warnings.catch_warnings():  # db2 beyond dwt_max_level: "boundary effects", still exact
-            warnings.filterwarnings("ignore", "Level value of .* is too high", UserWarning)
-            coeffs = pywt.wavedec(v, name, level=level, mode="periodization")
-        coeffs = [coeffs[0]] + [np.zeros_like(d) for d in coeffs[1:]]
-        return pywt.waverec(coeffs, name, mode="periodization")
+    Registers ``i`` (2s qubits), ``anc``, ``keep``, ``work`` (4 clean ancillas, returned to 0).
+    ``meas`` (if measured) reads ``i + N anc + 2N keep`` with ``N = S**2``; keep ``anc = 0``,
+    ``keep = 1``.
+    """
+    a, s = _side_qubits(amplitudes)
+    if not 0 <= threshold <= (1 << s) // 2:
+        raise ValueError(f"threshold must lie in [0, {(1 << s) // 2}], got {threshold}")
+    qc, i, anc, keep = _filter_frame(2 * s, 4, "qft2_threshold")
+    work = qc.ancillas
+    cols, rows = i[:s], i[s:]
+    _encode(qc, i, anc, a.ravel())
+    qft = QuantumCircuit(2 * s, name="qft2")
+    qft.append(QFTGate(s), range(s))
+    qft.append(QFTGate(s), range(s, 2 * s))
+    qc.append(qft.to_gate(), i)
+    mark = QuantumCircuit(*qc.qregs, name="mark")
+    _low_pass_flag(mark, cols, threshold, work[:2], work[2])
+    _low_pass_flag(mark, rows, threshold, work[:2], work[3])
+    mark.ccx(work[2], work[3], keep[0])
+    _low_pass_flag(mark, rows, threshold, work[:2], work[3])
+    _low_pass_flag(mark, cols, threshold, work[:2], work[2])
+    qc.append(mark.to_gate(), qc.qubits)
+    qc.append(qft.inverse().to_gate(label="iqft2"), i)
+    return _finish(qc, i, anc, keep, measure)
 
-    return _branches(amplitudes, project)
+
+def qwt_image_filter_circuit(amplitudes, level: int, *, measure: bool = False, wavelet: str = "haar") -> QuantumCircuit:
+    """2-D quantum wavelet thresholding: keep the level-``level`` approximation of both axes."""
+    a, s = _side_qubits(amplitudes)
+    if not 1 <= level <= s:
+        raise ValueError(f"level must lie in [1, {s}], got {level}")
+    qc, i, anc, keep = _filter_frame(2 * s, 0, "qwt2_threshold")
+    _encode(qc, i, anc, a.ravel())
+    w = wavelet_transform(s, level, wavelet)
+    qwt = QuantumCircuit(2 * s, name="qwt2")
+    qwt.append(w.to_gate(), range(s))
+    qwt.append(w.to_gate(), range(s, 2 * s))
+    qc.append(qwt.to_gate(), i)
+    mark = QuantumCircuit(*qc.qregs, name="mark")
+    mark.mcx(list(i[:level]) + list(i[s : s + level]), keep[0], ctrl_state=0)
+    qc.append(mark.to_gate(), qc.qubits)
+    qc.append(qwt.inverse().to_gate(label="iqwt2"), i)
+    return _finish(qc, i, anc, keep, measure)
+
+
+#: (method, dimensions) -> circuit builder ``(amplitudes, cutoff, *, measure, wavelet)``.
+BASELINE_CIRCUITS = {
+    ("qft", 1): lambda c, cut, *, measure, wavelet: qft_filter_circuit(c, cut, measure=measure),
+    ("qwt", 1): lambda c, cut, *, measure, wavelet: qwt_filter_circuit(c, cut, measure=measure, wavelet=wavelet),
+    ("qft", 2): lambda c, cut, *, measure, wavelet: qft_image_filter_circuit(c, cut, measure=measure),
+    ("qwt", 2): lambda c, cut, *, measure, wavelet: qwt_image_filter_circuit(c, cut, measure=measure, wavelet=wavelet),
+}
+
+
+@dataclass(frozen=True)
+class BaselineProblem:
+    """A quantum baseline on the whole signal (``amplitudes`` shape ``(N,)``) or a square image
+    (``(S, S)``): ``method`` "qft" (``cutoff`` in frequency bins) or "qwt" (``cutoff`` = detail
+    levels removed, ``wavelet`` "haar" or "db2"). No amplification: the readout post-selects
+    ``anc = 0``, ``keep = 1`` (count key ``i + N*anc + 2N*keep``)."""
+
+    method: str
+    amplitudes: np.ndarray
+    cutoff: int
+    wavelet: str = "haar"
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def ndim(self) -> int:
+        return np.ndim(self.amplitudes)
+
+    def circuit(self, schedule=None, *, measure: bool = False, synthesize_mcx: bool = True) -> QuantumCircuit:
+        """The baseline's circuit (``schedule`` and ``synthesize_mcx`` do not apply: no rounds, no MCX
+        value setting)."""
+        key = ("circuit", measure)
+        if key not in self._cache:
+            build = BASELINE_CIRCUITS[(self.method, self.ndim)]
+            self._cache[key] = build(self.amplitudes, self.cutoff, measure=measure, wavelet=self.wavelet)
+        return self._cache[key]
+
+    @property
+    def num_qubits(self) -> int:
+        """``i`` (log2 of the sample count), ``anc``, ``keep`` and the QFT mark's clean work
+        qubits (2 per axis), without building the circuit."""
+        work = 2 * self.ndim if self.method == "qft" else 0
+        return int(np.log2(np.size(self.amplitudes))) + 2 + work

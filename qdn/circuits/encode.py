@@ -225,7 +225,7 @@ def encode_circuit(
     thresholds: Sequence[int] | None = None,
     *,
     variant: str = "register",
-    two_sided: bool = True,
+    mask: str = "two-sided",
     synthesize_mcx: bool = True,
 ) -> QuantumCircuit:
     """The *encode* stage as a circuit on the qdn registers (name ``"encode"``).
@@ -233,7 +233,7 @@ def encode_circuit(
     ``angles`` are the Ry angles ``2 theta_ji`` (length N, flat index ``j*M + i``). For the
     register variant ``mean_codes`` (a-bit) and ``thresholds`` (b-bit) give one value per window.
     """
-    qc = frame(layout, variant, two_sided, name="encode")
+    qc = frame(layout, variant, mask, name="encode")
     amplitude_encoding(qc, angles)
     if variant == "register":
         set_window_codes(qc, mean_codes, thresholds, synthesize_mcx=synthesize_mcx)
@@ -247,7 +247,7 @@ def process_encoding(
     thresholds: Sequence[int] | None = None,
     *,
     variant: str = "register",
-    two_sided: bool = True,
+    mask: str = "two-sided",
     synthesize_mcx: bool = True,
 ) -> QuantumCircuit:
     """The *encode* stage for quantum input (the paper's eq. 4 turned into eq. 3).
@@ -261,7 +261,7 @@ def process_encoding(
         raise ValueError(f"process acts on {process.num_qubits} qubits; the signal needs n = {layout.n}")
     if process.num_clbits or any(inst.operation.name in ("measure", "reset") for inst in process.data):
         raise ValueError("process must be unitary: remove its measurements and resets")
-    qc = frame(layout, variant, two_sided, name="encode")
+    qc = frame(layout, variant, mask, name="encode")
     gate = process.to_gate(label="process")
     qc.append(gate, reg(qc, "i") + reg(qc, "j"))
     if variant == "register":

@@ -15,6 +15,13 @@ amplitude amplification removes the ``anc = 1`` branch and the high frequencies 
   and uncomputes the flags.
 * :func:`compact_oracle` has no ``thre`` register: it compares ``i`` against each distinct
   classical cutoff with ``IntegerComparatorGate`` and applies the phase controlled by ``j``.
+* 2-D patches (``i`` = column bits then row bits, ``d(k) = min(k, M - k)`` per axis):
+  :func:`separable_register_oracle` / :func:`separable_compact_oracle` mark
+  ``max(d(kx), d(ky)) <= tau`` (a square low-pass) and :func:`radial_compact_oracle`
+  ``d(kx)**2 + d(ky)**2 <= tau**2`` (a disc; compact variant only).
+
+:data:`ORACLES` maps (window dimensions, variant, mask) to the builder;
+:func:`oracle_circuit` looks it up.
 """
 
 from __future__ import annotations
@@ -23,20 +30,30 @@ from collections.abc import Sequence
 
 import numpy as np
 from qiskit import QuantumCircuit
-from qiskit.circuit.library import IntegerComparatorGate
+from qiskit.circuit.library import DiagonalGate, IntegerComparatorGate
 
-from .gates import pattern_phase
+from .gates import controlled_x_on_value, pattern_phase
 from .comparator import leq_flag, wrap_flag
 from .layout import Layout
 from .registers import frame, reg
-from ..classical.thresholds import max_threshold
+from ..classical.thresholds import frequency_mask, max_threshold
+from ..common.registry import unknown
 
-__all__ = ["register_oracle", "compact_oracle", "oracle_circuit"]
+__all__ = [
+    "ORACLES",
+    "register_oracle",
+    "compact_oracle",
+    "separable_register_oracle",
+    "separable_compact_oracle",
+    "radial_compact_oracle",
+    "oracle_circuit",
+]
 
 
-def register_oracle(layout: Layout, phase: float = np.pi, *, two_sided: bool = True) -> QuantumCircuit:
+def register_oracle(layout: Layout, thresholds=None, phase: float = np.pi, *, mask: str = "two-sided") -> QuantumCircuit:
     """Oracle of the register variant; name ``"oracle"``. Work qubits start and end in 0."""
-    qc = frame(layout, "register", two_sided, name="oracle")
+    two_sided = mask == "two-sided"
+    qc = frame(layout, "register", mask, name="oracle")
     i, thre, anc, work = reg(qc, "i"), reg(qc, "thre"), reg(qc, "anc")[0], reg(qc, "work")
     cin, f_low = work[0], work[1]
 
@@ -55,7 +72,7 @@ def register_oracle(layout: Layout, phase: float = np.pi, *, two_sided: bool = T
 
 
 def compact_oracle(
-    layout: Layout, thresholds: Sequence[int], phase: float = np.pi, *, two_sided: bool = True
+    layout: Layout, thresholds: Sequence[int], phase: float = np.pi, *, mask: str = "two-sided"
 ) -> QuantumCircuit:
     """Oracle of the compact variant; name ``"oracle"``.
 
@@ -64,12 +81,10 @@ def compact_oracle(
     ``t < M/2``); the phase is applied on ``anc = 0`` and ``j`` equal to each window with that
     cutoff (no ``j`` control when the cutoff is shared by every window).
     """
-    thresholds = np.asarray(thresholds, dtype=np.int64)
-    if thresholds.shape != (layout.P,):
-        raise ValueError(f"need {layout.P} thresholds, got shape {thresholds.shape}")
-    qc = frame(layout, "compact", two_sided, name="oracle")
+    two_sided = mask == "two-sided"
+    qc = frame(layout, "compact", mask, name="oracle")
     i, j, anc, work = reg(qc, "i"), reg(qc, "j"), reg(qc, "anc")[0], reg(qc, "work")
-    t_all = max_threshold(layout.M, two_sided)
+    t_all = max_threshold(layout.M, mask)
     for t in np.unique(thresholds):
         windows = np.flatnonzero(thresholds == t)
         select = [[]] if len(windows) == layout.P else [
@@ -93,19 +108,131 @@ def compact_oracle(
     return qc
 
 
+def separable_register_oracle(layout: Layout, thresholds=None, phase: float = np.pi, *, mask: str = "separable") -> QuantumCircuit:
+    """2-D register oracle, ``max(d(kx), d(ky)) <= tau_j`` against the ``thre`` register: per axis
+    ``[k <= tau]`` and ``[k + tau >= M]`` by carry chains, four flags combined by
+    inclusion-exclusion of phases."""
+    qc = frame(layout, "register", "separable", name="oracle")
+    i, thre, anc, work = reg(qc, "i"), reg(qc, "thre"), reg(qc, "anc")[0], reg(qc, "work")
+    kx, ky = i[: layout.b], i[layout.b :]
+    cin, lx, wx, ly, wy = work
+    compute = qc.copy_empty_like()
+    leq_flag(compute, kx, thre, cin, lx)  # kx <= tau
+    wrap_flag(compute, kx, thre, cin, wx)  # kx + tau >= M, i.e. M - kx <= tau (false at kx = 0)
+    leq_flag(compute, ky, thre, cin, ly)
+    wrap_flag(compute, ky, thre, cin, wy)
+    qc.compose(compute, inplace=True)
+    # [(lx or wx) and (ly or wy)] = sum of signed products (lx or wx = lx + wx - lx wx)
+    terms_x = (([lx], 1), ([wx], 1), ([lx, wx], -1))
+    terms_y = (([ly], 1), ([wy], 1), ([ly, wy], -1))
+    for fx, sx in terms_x:
+        for fy, sy in terms_y:
+            flags = fx + fy
+            pattern_phase(qc, [anc, *flags], [0] + [1] * len(flags), sx * sy * phase)
+    qc.compose(compute.inverse(), inplace=True)
+    return qc
+
+
+def window_selections(layout: Layout, thresholds: np.ndarray, t: int):
+    """Bit patterns of ``j`` for the windows with cutoff ``t`` (``[[]], False`` when every window has it)."""
+    windows = np.flatnonzero(thresholds == t)
+    if len(windows) == layout.P:
+        return [[]], False
+    return [[(int(jv) >> bit) & 1 for bit in range(layout.p)] for jv in windows], True
+
+
+def separable_compact_oracle(layout: Layout, thresholds, phase: float = np.pi, *, mask: str = "separable") -> QuantumCircuit:
+    """2-D compact oracle, ``max(d(kx), d(ky)) <= t`` per distinct cutoff ``t`` by
+    ``IntegerComparatorGate`` on each axis, the phase controlled by the patches with that cutoff."""
+    qc = frame(layout, "compact", "separable", name="oracle")
+    i, j, anc, work = reg(qc, "i"), reg(qc, "j"), reg(qc, "anc")[0], reg(qc, "work")
+    kx, ky = i[: layout.b], i[layout.b :]
+    M = layout.side
+    for t in np.unique(thresholds):
+        select, use_j = window_selections(layout, thresholds, t)
+        ctrl = j if use_j else []
+        if t >= max_threshold(M, "separable", 2):
+            for bits in select:
+                pattern_phase(qc, [anc, *ctrl], [0, *bits], phase)
+            continue
+        compute = qc.copy_empty_like()
+        # r1 = [k >= t + 1], r2 = [k >= M - t]; kept along an axis: r1 = 0 or r2 = 1 (disjoint)
+        compute.append(IntegerComparatorGate(layout.b, int(t) + 1, geq=True), kx + [work[0]])
+        compute.append(IntegerComparatorGate(layout.b, M - int(t), geq=True), kx + [work[1]])
+        compute.append(IntegerComparatorGate(layout.b, int(t) + 1, geq=True), ky + [work[2]])
+        compute.append(IntegerComparatorGate(layout.b, M - int(t), geq=True), ky + [work[3]])
+        qc.compose(compute, inplace=True)
+        for bits in select:
+            for qx, vx in ((work[0], 0), (work[1], 1)):
+                for qy, vy in ((work[2], 0), (work[3], 1)):
+                    pattern_phase(qc, [anc, *ctrl, qx, qy], [0, *bits, vx, vy], phase)
+        qc.compose(compute.inverse(), inplace=True)
+    return qc
+
+
+def radial_compact_oracle(layout: Layout, thresholds, phase: float = np.pi, *, mask: str = "radial") -> QuantumCircuit:
+    """2-D compact radial oracle, ``d(kx)**2 + d(ky)**2 <= t**2``: per distinct cutoff a flag
+    ``[anc = 0 and j in windows(t)]`` and a ``DiagonalGate`` (a truth table of ``2 M**2`` phases)
+    over the frequency qubits and the flag."""
+    qc = frame(layout, "compact", "radial", name="oracle")
+    i, j, anc, flag = reg(qc, "i"), reg(qc, "j"), reg(qc, "anc")[0], reg(qc, "work")[0]
+    M = layout.side
+    for t in np.unique(thresholds):
+        select, use_j = window_selections(layout, thresholds, t)
+        ctrl = j if use_j else []
+        if t >= max_threshold(M, "radial", 2):
+            for bits in select:
+                pattern_phase(qc, [anc, *ctrl], [0, *bits], phase)
+            continue
+        compute = qc.copy_empty_like()
+        for bits in select:  # flag = [anc = 0 and j in windows(t)] (disjoint patterns: XOR = OR)
+            value = sum(bit << (k + 1) for k, bit in enumerate(bits))
+            controlled_x_on_value(compute, [anc, *ctrl], value, flag)
+        qc.compose(compute, inplace=True)
+        kept = frequency_mask(M, int(t), "radial", 2)  # [ky, kx] -> index kx + M*ky of i
+        diag = np.ones(2 * M * M, complex)
+        diag[M * M :] = np.where(kept.ravel(), np.exp(1j * phase), 1.0)
+        qc.append(DiagonalGate(diag.tolist()), i + [flag])
+        qc.compose(compute.inverse(), inplace=True)
+    return qc
+
+
+ORACLES = {
+    (1, "register", "two-sided"): register_oracle,
+    (1, "register", "one-sided"): register_oracle,
+    (1, "compact", "two-sided"): compact_oracle,
+    (1, "compact", "one-sided"): compact_oracle,
+    (2, "register", "separable"): separable_register_oracle,
+    (2, "compact", "separable"): separable_compact_oracle,
+    (2, "compact", "radial"): radial_compact_oracle,
+}
+
+
 def oracle_circuit(
     layout: Layout,
     thresholds: Sequence[int] | None = None,
     phase: float = np.pi,
     *,
     variant: str = "register",
-    two_sided: bool = True,
+    mask: str = "two-sided",
 ) -> QuantumCircuit:
-    """Dispatch to :func:`register_oracle` or :func:`compact_oracle`."""
-    if variant == "register":
-        return register_oracle(layout, phase, two_sided=two_sided)
+    """Oracle ``I + (e^{i phase} - 1) Pi_good`` (circuit name ``"oracle"``) from :data:`ORACLES`.
+
+    The compact variants need the per-window ``thresholds`` (shape ``(P,)`` or the window grid's);
+    the register variants read them from the ``thre`` register.
+    """
+    if layout.ndim > 1 and mask == "two-sided":
+        mask = "separable"
+    key = (layout.ndim, variant, mask)
+    if key not in ORACLES:
+        from .layout import work_size
+
+        work_size(*key)  # raises the message that names the problem
+        raise ValueError(unknown("oracle", key, ORACLES))
     if variant == "compact":
         if thresholds is None:
-            raise ValueError("the compact oracle needs the per-window thresholds")
-        return compact_oracle(layout, thresholds, phase, two_sided=two_sided)
-    raise ValueError(f"unknown variant {variant!r}; valid: 'register', 'compact'")
+            raise ValueError(f"the compact oracle needs the per-{'window' if layout.ndim == 1 else 'patch'} thresholds")
+        thresholds = np.asarray(thresholds, dtype=np.int64).ravel()
+        if thresholds.shape != (layout.P,):
+            raise ValueError(f"need {layout.P} thresholds, got {thresholds.size}")
+    return ORACLES[key](layout, thresholds, phase, mask=mask)

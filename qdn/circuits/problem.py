@@ -22,17 +22,21 @@ from .oracle import oracle_circuit
 from .qft import windowed_qft
 from ..classical.reference import marked_weight
 from .registers import VARIANTS, frame, reg
+from ..common.registry import check_choice
 
 __all__ = ["DenoisingProblem", "build_circuit"]
 
 
 @dataclass(frozen=True)
 class DenoisingProblem:
-    """Amplitude-amplification problem of one windowed signal.
+    """Amplitude-amplification problem of one windowed signal or patched image.
 
-    ``amplitudes`` are ``cos(theta_ji)`` with shape ``(P, M)``; ``thresholds`` the per-window
-    cutoffs; ``mean_codes`` the a-bit window means (register variant). For quantum input,
-    ``process`` is the circuit preparing the signal state and ``amplitudes`` may be None.
+    ``amplitudes`` are ``cos(theta_ji)`` with shape ``(P, M)`` (1-D windows) or
+    ``(P, *layout.window_shape)`` (N-D patches, ``layout.grid`` set); ``thresholds`` the
+    per-window cutoffs; ``mean_codes`` the a-bit window means (register variant); ``mask`` the
+    kept frequencies (:data:`qdn.classical.thresholds.MASKS`: "two-sided" or "one-sided" in 1-D,
+    "separable" or "radial" for patches). For quantum input, ``process`` is the circuit preparing
+    the signal state and ``amplitudes`` may be None.
     """
 
     layout: Layout
@@ -40,51 +44,61 @@ class DenoisingProblem:
     thresholds: np.ndarray
     mean_codes: np.ndarray
     variant: str = "register"
-    two_sided: bool = True
+    mask: str = "two-sided"
     process: QuantumCircuit | None = None
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        if self.variant not in VARIANTS:
-            raise ValueError(f"unknown variant {self.variant!r}; valid: {', '.join(map(repr, VARIANTS))}")
-        if self.process is None and np.shape(self.amplitudes) != (self.layout.P, self.layout.M):
-            raise ValueError(f"amplitudes must have shape {(self.layout.P, self.layout.M)}")
+        check_choice("variant", self.variant, VARIANTS)
+        if self.layout.ndim > 1 and self.mask == "two-sided":
+            object.__setattr__(self, "mask", "separable")
+        shape = (self.layout.P,) + self.layout.window_shape
+        if self.process is None and np.shape(self.amplitudes) != shape:
+            raise ValueError(f"amplitudes must have shape {shape}")
+        if self.process is not None and self.layout.ndim > 1:
+            raise ValueError("quantum input is supported for 1-D signals only")
+
+    @property
+    def two_sided(self) -> bool:
+        """Whether the mask keeps both ends of each axis' spectrum (every mask but "one-sided")."""
+        return self.mask != "one-sided"
 
     @property
     def weight(self) -> float:
         """Marked weight ``sin^2(theta)`` of ``A|0>``, computed classically."""
         if self.process is not None:
             raise ValueError("the marked weight of a quantum input is unknown: use the fixed-point schedule or estimate it by sampling")
-        return marked_weight(self.amplitudes, self.thresholds, two_sided=self.two_sided)
+        return marked_weight(self.amplitudes, self.thresholds, mask=self.mask, ndim=self.layout.ndim)
 
     @property
     def num_qubits(self) -> int:
-        return self.layout.num_qubits(self.variant, self.two_sided)
+        return self.layout.num_qubits(self.variant, self.mask)
 
-    def _frame(self, name: str) -> QuantumCircuit:
-        return frame(self.layout, self.variant, self.two_sided, name=name)
+    def frame(self, name: str) -> QuantumCircuit:
+        """An empty circuit on this problem's registers."""
+        return frame(self.layout, self.variant, self.mask, name=name)
 
     def encode(self, *, synthesize_mcx: bool = True) -> QuantumCircuit:
         """The encode stage; ``synthesize_mcx`` as in :func:`qdn.circuits.encode.value_setting`."""
         if self.process is not None:
             return process_encoding(
                 self.layout, self.process, self.mean_codes, self.thresholds,
-                variant=self.variant, two_sided=self.two_sided, synthesize_mcx=synthesize_mcx,
+                variant=self.variant, mask=self.mask, synthesize_mcx=synthesize_mcx,
             )
         angles = 2.0 * np.arccos(np.clip(self.amplitudes, -1.0, 1.0))
         return encode_circuit(
             self.layout, angles.ravel(), self.mean_codes, self.thresholds,
-            variant=self.variant, two_sided=self.two_sided, synthesize_mcx=synthesize_mcx,
+            variant=self.variant, mask=self.mask, synthesize_mcx=synthesize_mcx,
         )
 
     def qft(self, inverse: bool = False) -> QuantumCircuit:
-        return windowed_qft(self.layout, inverse=inverse, variant=self.variant, two_sided=self.two_sided)
+        return windowed_qft(self.layout, inverse=inverse, variant=self.variant, mask=self.mask)
 
     def state_preparation(self, *, synthesize_mcx: bool = True) -> QuantumCircuit:
         """``A`` = encode then QFT, each one labelled instruction."""
         key = ("A", synthesize_mcx)
         if key not in self._cache:
-            qc = self._frame("A")
+            qc = self.frame("A")
             qc.append(self.encode(synthesize_mcx=synthesize_mcx).to_gate(), qc.qubits)
             qc.append(self.qft().to_gate(), qc.qubits)
             self._cache[key] = qc
@@ -92,12 +106,14 @@ class DenoisingProblem:
 
     def oracle(self, phase: float = np.pi) -> QuantumCircuit:
         """Oracle with phase ``phase`` on the good subspace, as one labelled instruction."""
-        inner = oracle_circuit(
-            self.layout, self.thresholds, phase, variant=self.variant, two_sided=self.two_sided
-        )
-        qc = self._frame("oracle")
+        inner = oracle_circuit(self.layout, self.thresholds, phase, variant=self.variant, mask=self.mask)
+        qc = self.frame("oracle")
         qc.append(inner.to_gate(), qc.qubits)
         return qc
+
+    def circuit(self, schedule: Schedule, *, measure: bool = False, synthesize_mcx: bool = True) -> QuantumCircuit:
+        """:func:`build_circuit` of this problem."""
+        return build_circuit(self, schedule, measure=measure, synthesize_mcx=synthesize_mcx)
 
 
 def build_circuit(
@@ -106,11 +122,11 @@ def build_circuit(
     """The whole pipeline for ``problem`` under ``schedule``.
 
     With ``measure=True`` the registers ``i``, ``j`` and ``anc`` are measured into one classical
-    register ``meas`` whose integer value is ``i + M*j + N*anc``. ``synthesize_mcx=False`` keeps
-    the value setting's multi-controlled X gates whole, for Aer
-    (:func:`qdn.circuits.encode.value_setting`).
+    register ``meas`` whose integer value is ``i + M*j + N*anc`` (``M`` samples per window: for
+    patches ``i = ix + side*iy``). ``synthesize_mcx=False`` keeps the value setting's
+    multi-controlled X gates whole, for Aer (:func:`qdn.circuits.encode.value_setting`).
     """
-    qc = problem._frame("qdn")
+    qc = problem.frame("qdn")
     qc.append(problem.encode(synthesize_mcx=synthesize_mcx).to_gate(), qc.qubits)
     qc.append(problem.qft().to_gate(), qc.qubits)
     prep = problem.state_preparation(synthesize_mcx=synthesize_mcx)
@@ -118,14 +134,17 @@ def build_circuit(
         rnd = amplification_round(prep, problem.oracle(beta), alpha)
         qc.append(rnd.to_gate(), qc.qubits)
     qc.append(problem.qft(inverse=True).to_gate(), qc.qubits)
+    layout = problem.layout
     qc.metadata = {
         "schedule": schedule.name,
         "iterations": schedule.iterations,
         "variant": problem.variant,
         "two_sided": problem.two_sided,
-        "window": problem.layout.M,
-        "windows": problem.layout.P,
+        "window": layout.side,
+        "windows": layout.P,
     }
+    if layout.ndim > 1:
+        qc.metadata.update(patch_grid=layout.grid_shape, shape=problem.mask)
     if measure:
         read = reg(qc, "i") + reg(qc, "j") + reg(qc, "anc")
         creg = ClassicalRegister(len(read), "meas")

@@ -1,10 +1,12 @@
-r"""Stages 2 and 4: the windowed QFT and its inverse, one m-qubit ``QFTGate`` on ``i``.
+r"""Stages 2 and 4: the windowed QFT and its inverse, one ``QFTGate`` per window axis on ``i``.
 
 .. math:: F_M |i\rangle = \frac{1}{\sqrt{M}} \sum_k e^{2\pi i\, ik/M} |k\rangle
 
 acting on ``i`` alone applies the same M-point transform to all P windows at once (the ``j``
 register is untouched). For a window's amplitude vector ``x`` the result is
-``sqrt(M) * numpy.fft.ifft(x)``.
+``sqrt(M) * numpy.fft.ifft(x)``. For 2-D patches one ``QFTGate(m/2)`` acts on the column bits
+and one on the row bits of ``i``: on a patch ``x`` (rows ``iy``, columns ``ix``) that is
+``M * numpy.fft.ifft2(x)`` with ``M`` the patch side.
 """
 
 from __future__ import annotations
@@ -18,9 +20,13 @@ from .registers import frame, reg
 __all__ = ["windowed_qft"]
 
 
-def windowed_qft(layout: Layout, *, inverse: bool = False, variant: str = "register", two_sided: bool = True) -> QuantumCircuit:
-    """QFT (or inverse QFT) on the ``i`` register; circuit name ``"qft"`` or ``"iqft"``."""
-    qc = frame(layout, variant, two_sided, name="iqft" if inverse else "qft")
-    gate = QFTGate(layout.m)
-    qc.append(gate.inverse() if inverse else gate, reg(qc, "i"))
+def windowed_qft(layout: Layout, *, inverse: bool = False, variant: str = "register", mask: str = "two-sided") -> QuantumCircuit:
+    """QFT (or inverse QFT) on each axis of the ``i`` register; circuit name ``"qft"`` or ``"iqft"``."""
+    qc = frame(layout, variant, mask, name="iqft" if inverse else "qft")
+    i = reg(qc, "i")
+    k = layout.m // layout.ndim
+    gate = QFTGate(k)
+    gate = gate.inverse() if inverse else gate
+    for axis in range(layout.ndim):
+        qc.append(gate, i[axis * k : (axis + 1) * k])
     return qc

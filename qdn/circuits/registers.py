@@ -5,28 +5,19 @@ from __future__ import annotations
 from qiskit import QuantumCircuit
 from qiskit.circuit import AncillaRegister, QuantumRegister
 
-from .layout import Layout
+from .layout import Layout, work_size
 
-__all__ = ["VARIANTS", "frame", "work_size", "reflection_qubits"]
+__all__ = ["VARIANTS", "frame", "reg", "reflection_qubits"]
 
 VARIANTS = ("register", "compact")
 
 
-def work_size(variant: str, two_sided: bool) -> int:
-    """Comparator work qubits: register variant uses a carry-in and one flag per spectrum side;
-    the compact variant one comparator result per side."""
-    if variant == "register":
-        return 3 if two_sided else 2
-    if variant == "compact":
-        return 2 if two_sided else 1
-    raise ValueError(f"unknown variant {variant!r}; valid: {', '.join(map(repr, VARIANTS))}")
-
-
-def frame(layout: Layout, variant: str = "register", two_sided: bool = True, name: str = "qdn") -> QuantumCircuit:
+def frame(layout: Layout, variant: str = "register", mask: str = "two-sided", name: str = "qdn") -> QuantumCircuit:
     """An empty circuit with registers ``i, [mean], j, [thre], anc, work`` (little-endian order).
 
-    The compact variant has no ``mean``/``thre`` registers. With ``p = 0`` the ``j`` register is
-    absent (a single window).
+    ``i`` has ``layout.m`` qubits (for 2-D patches: the column bits, then the row bits); the
+    compact variant has no ``mean``/``thre`` registers; with ``p = 0`` the ``j`` register is
+    absent (a single window); ``work`` has :func:`~qdn.circuits.layout.work_size` qubits.
     """
     regs: list = [QuantumRegister(layout.m, "i")]
     if variant == "register":
@@ -36,7 +27,7 @@ def frame(layout: Layout, variant: str = "register", two_sided: bool = True, nam
     if variant == "register":
         regs.append(QuantumRegister(layout.b, "thre"))
     regs.append(QuantumRegister(1, "anc"))
-    regs.append(AncillaRegister(work_size(variant, two_sided), "work"))
+    regs.append(AncillaRegister(work_size(layout.ndim, variant, mask), "work"))
     return QuantumCircuit(*regs, name=name)
 
 

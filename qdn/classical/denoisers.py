@@ -18,25 +18,31 @@ from __future__ import annotations
 import numpy as np
 from scipy import signal as sps
 
+from ..common.registry import unknown
 from ..common.validation import as_signal, check_window
 from .reference import spectral_projection
-from .thresholds import mad_sigma, resolve_thresholds
+from .thresholds import mad_sigma, resolve_thresholds, side_mask
+from .windows import from_windows, to_windows
 
 __all__ = ["fft_window", "wavelet", "wiener", "savgol", "CLASSICAL_METHODS"]
 
-CLASSICAL_METHODS = ("fft-window", "wavelet", "wiener", "savgol")
 
 
-def fft_window(y, *, window: int = 16, threshold="auto", two_sided: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Per-window spectral projection; returns ``(denoised, thresholds)``. Length must be a
-    multiple of ``window``."""
-    y = as_signal(y)
-    window = check_window(window, y.size)
-    if y.size % window:
-        raise ValueError(f"signal length {y.size} is not a multiple of the window {window}")
-    win = y.reshape(-1, window)
-    taus = resolve_thresholds(win, threshold, two_sided=two_sided, signal=y)
-    return np.real(spectral_projection(win, taus, two_sided=two_sided)).ravel(), taus
+def fft_window(y, *, window: int = 16, threshold="auto", two_sided: bool = True, mask: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Per-window (1-D) or per-patch (2-D) spectral projection; returns ``(denoised, thresholds)``.
+    Every side must be a multiple of ``window``; ``mask`` defaults to ``two_sided``'s in 1-D and
+    to "separable" for images."""
+    ndim = max(1, min(np.ndim(y), 2))
+    y = as_signal(y, name="image" if ndim == 2 else "signal", ndim=ndim)
+    window = check_window(window, min(y.shape))
+    if any(s % window for s in y.shape):
+        raise ValueError(f"signal length {y.size} is not a multiple of the window {window}" if ndim == 1
+                         else f"image sides {y.shape} are not multiples of the window {window}")
+    mask = mask or ("separable" if ndim > 1 else side_mask(two_sided))
+    win = to_windows(y, window, ndim)
+    grid = tuple(s // window for s in y.shape)
+    taus = resolve_thresholds(win, threshold, mask=mask, signal=y, grid=grid)
+    return from_windows(np.real(spectral_projection(win, taus, mask=mask, ndim=ndim)), y.shape), taus
 
 
 def wavelet(y, *, method: str = "BayesShrink", wavelet_name: str = "db4", sigma: float | None = None) -> np.ndarray:
@@ -45,7 +51,7 @@ def wavelet(y, *, method: str = "BayesShrink", wavelet_name: str = "db4", sigma:
 
     y = as_signal(y)
     if method not in ("BayesShrink", "VisuShrink"):
-        raise ValueError(f"unknown wavelet method {method!r}; valid: 'BayesShrink', 'VisuShrink'")
+        raise ValueError(unknown("wavelet method", method, ("BayesShrink", "VisuShrink")))
     sigma = mad_sigma(y) if sigma is None else sigma
     if sigma <= 0:  # no measurable noise: nothing to threshold
         return y.copy()
@@ -77,3 +83,13 @@ def savgol(y, *, window_length: int | None = None, polyorder: int = 3) -> np.nda
                 best = (risk, wl)
         window_length = best[1]
     return sps.savgol_filter(y, window_length, polyorder, mode="interp")
+
+
+#: Classical method name -> ``(data, window, threshold) -> (denoised, thresholds)``; the
+#: thresholds are empty for methods without per-window cutoffs.
+CLASSICAL_METHODS = {
+    "fft-window": lambda y, window, threshold: fft_window(y, window=window, threshold=threshold),
+    "wavelet": lambda y, window, threshold: (wavelet(y), np.array([], dtype=np.int64)),
+    "wiener": lambda y, window, threshold: (wiener(y), np.array([], dtype=np.int64)),
+    "savgol": lambda y, window, threshold: (savgol(y), np.array([], dtype=np.int64)),
+}

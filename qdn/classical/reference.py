@@ -1,8 +1,9 @@
 """The classical reference every backend must equal (shared/DESIGN.md §1).
 
 For classical input, a noise-free circuit, the ``"exact"`` schedule and statevector readout,
-the output is the per-window ideal spectral projection ``ifft(fft(y_j) * mask_j)`` with
-``mask_j[k] = [min(k, M - k) <= tau_j]`` (or ``k <= tau_j`` one-sided).
+the output is the per-window ideal spectral projection ``ifftn(fftn(y_j) * mask_j)`` with the
+mask of :func:`qdn.classical.thresholds.frequency_mask` (1-D: ``min(k, M - k) <= tau_j``, or
+``k <= tau_j`` one-sided; 2-D patches: square or disc low-pass).
 """
 
 from __future__ import annotations
@@ -14,26 +15,32 @@ from .thresholds import frequency_mask
 __all__ = ["spectral_projection", "marked_weight"]
 
 
-def spectral_projection(windows: np.ndarray, thresholds: np.ndarray, *, two_sided: bool = True) -> np.ndarray:
-    """Per-window projection onto the kept bins; ``windows`` has shape ``(..., P, M)``.
+def spectral_projection(windows: np.ndarray, thresholds, *, two_sided: bool = True, mask: str | None = None,
+                        ndim: int = 1) -> np.ndarray:
+    """Per-window projection onto the kept bins; ``windows`` has shape ``(..., P, *(M,)*ndim)``.
 
-    Real for real input and two-sided masks (up to float error); complex for one-sided masks
-    or complex input (a quantum state).
+    ``mask`` (default: from ``two_sided`` in 1-D, ``"separable"`` in N-D) names the kept
+    frequencies. Real for real input and symmetric masks (up to float error); complex for the
+    one-sided mask or complex input (a quantum state).
     """
     windows = np.asarray(windows)
-    mask = frequency_mask(windows.shape[-1], thresholds, two_sided)
-    out = np.fft.ifft(np.fft.fft(windows, axis=-1) * mask, axis=-1)
-    return out.real if two_sided and not np.iscomplexobj(windows) else out
+    mask = mask or ("separable" if ndim > 1 else "two-sided" if two_sided else "one-sided")
+    keep = frequency_mask(windows.shape[-1], thresholds, mask, ndim)
+    axes = tuple(range(-ndim, 0))
+    out = np.fft.ifftn(np.fft.fftn(windows, axes=axes) * keep, axes=axes)
+    return out if mask == "one-sided" or np.iscomplexobj(windows) else out.real
 
 
-def marked_weight(amplitudes: np.ndarray, thresholds: np.ndarray, *, two_sided: bool = True) -> float:
+def marked_weight(amplitudes: np.ndarray, thresholds, *, two_sided: bool = True, mask: str | None = None,
+                  ndim: int = 1) -> float:
     """Probability of the good subspace in the prepared state ``A|0>``.
 
-    ``amplitudes`` are the ``cos(theta)`` values, shape ``(P, M)``; the prepared state carries
-    them with the factor ``1/sqrt(N)``.
+    ``amplitudes`` are the ``cos(theta)`` values, shape ``(P, *(M,)*ndim)``; the prepared state
+    carries them with the factor ``1/sqrt(N)``.
     """
     amplitudes = np.asarray(amplitudes, float)
-    P, M = amplitudes.shape
-    mask = frequency_mask(M, thresholds, two_sided)
-    spec = np.abs(np.fft.fft(amplitudes, axis=-1)) ** 2 / M
-    return float((spec * mask).sum() / (P * M))
+    mask = mask or ("separable" if ndim > 1 else "two-sided" if two_sided else "one-sided")
+    M = amplitudes.shape[-1]
+    axes = tuple(range(-ndim, 0))
+    spec = np.abs(np.fft.fftn(amplitudes, axes=axes)) ** 2 / M**ndim
+    return float((spec * frequency_mask(M, thresholds, mask, ndim)).sum() / amplitudes.size)

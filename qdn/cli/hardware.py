@@ -20,29 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .args import floor_arg, noise_arg, positive_int, threshold_arg
+
 __all__ = ["add_subcommands", "run", "COMMANDS"]
 
 COMMANDS = ("resources", "run", "jobs")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
-
-
-def _floor(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"floor must be a number in (0, 1], got {text!r}") from None
-    if not 0.0 < value <= 1.0:
-        raise argparse.ArgumentTypeError(f"floor must lie in (0, 1], got {value}")
-    return value
 
 
 def _account_args(p: argparse.ArgumentParser) -> None:
@@ -59,17 +41,16 @@ def _root_arg(p: argparse.ArgumentParser) -> None:
 
 
 def _signal_args(p: argparse.ArgumentParser, *, need_input: bool) -> None:
-    from .main import _noise, _threshold
-    from ..hardware.runs import DEFAULT_VARIANT
+    from ..hardware import DEFAULT_VARIANT
 
     p.add_argument("input", nargs="?", help="input signal (.csv with one or a named column, or .npy)")
     if need_input:
         p.add_argument("--demo", action="store_true", help="use --samples samples of the bundled ECG around its R peak, with AWGN at 15 dB")
-        p.add_argument("--samples", type=_positive_int, default=16, help="samples of the demo ECG (default 16)")
-        p.add_argument("--noise", type=_noise, default=None, help="add noise before denoising, e.g. awgn:15")
+        p.add_argument("--samples", type=positive_int, default=16, help="samples of the demo ECG (default 16)")
+        p.add_argument("--noise", type=noise_arg, default=None, help="add noise before denoising, e.g. awgn:15")
     p.add_argument("--column", help="CSV column to read")
     p.add_argument("--window", type=int, default=None, help="window length, a power of two (default: min(16, N/4))")
-    p.add_argument("--threshold", type=_threshold, default="auto", help="'auto' (per-window SURE) or a bin count")
+    p.add_argument("--threshold", type=threshold_arg, default="auto", help="'auto' (per-window SURE) or a bin count")
     p.add_argument("--schedule", choices=["exact", "grover", "fixed-point"], default="exact")
     p.add_argument("--variant", choices=["compact", "register"], default=DEFAULT_VARIANT,
                    help=f"circuit variant (default {DEFAULT_VARIANT}: same output, fewer qubits)")
@@ -93,10 +74,10 @@ def add_subcommands(subparsers) -> None:
     _signal_args(r, need_input=False)
     r.add_argument("--backend", action="append", required=True,
                    help="backend name, repeatable (fake_torino, fake_fez, fake_sherbrooke, or an IBM backend)")
-    r.add_argument("--size", type=_positive_int, default=16,
+    r.add_argument("--size", type=positive_int, default=16,
                    help="signal length N for a seeded synthetic problem when no input is given (default 16)")
-    r.add_argument("--floor", type=_floor, default=None, help="also find the largest N whose estimate stays >= FLOOR")
-    r.add_argument("--max-size", type=_positive_int, default=1 << 12, help="largest N the --floor sweep tries (default 4096)")
+    r.add_argument("--floor", type=floor_arg, default=None, help="also find the largest N whose estimate stays >= FLOOR")
+    r.add_argument("--max-size", type=positive_int, default=1 << 12, help="largest N the --floor sweep tries (default 4096)")
     r.add_argument("--no-stages", action="store_true", help="skip the per-stage transpilation")
     r.add_argument("--format", choices=["markdown", "csv", "json"], default="markdown")
     r.add_argument("-o", "--output", help="write the table here instead of stdout")
@@ -112,7 +93,7 @@ def add_subcommands(subparsers) -> None:
     _signal_args(u, need_input=True)
     u.add_argument("--backend", required=True, help="fake_torino (local testing mode) or an IBM backend name")
     u.add_argument("-o", "--output", help="output file (.csv or .npy); needed unless --no-wait")
-    u.add_argument("--shots", type=_positive_int, default=4096, help="shots (default 4096)")
+    u.add_argument("--shots", type=positive_int, default=4096, help="shots (default 4096)")
     u.add_argument("--seed", type=int, default=0, help="seed of the noise and of the local simulator (default 0)")
     u.add_argument("--dd", choices=["XX", "XpXm", "XY4"], default=None, help="dynamical decoupling sequence")
     u.add_argument("--twirl", choices=["none", "gates", "measure", "all"], default="none", help="Pauli twirling")
@@ -149,7 +130,7 @@ def _out(text: str, output: str | None, force: bool) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    from ..io.signals import atomic_write
+    from ..io.atomic import atomic_write
 
     atomic_write(output, lambda tmp: Path(tmp).write_text(text), force=force)
     print(f"wrote {output}")
@@ -167,7 +148,7 @@ def _default_window(n: int) -> int:
 
 
 def _resources(args) -> int:
-    from ..hardware import runs as hw
+    from .. import hardware as hw
     from ..io.signals import read_signal
     from ..hardware.resources import markdown_table, csv_table
 
@@ -257,7 +238,7 @@ def _item_output(output: str, item: int, n_items: int) -> str:
 
 
 def _run(args) -> int:
-    from ..hardware import runs as hw
+    from .. import hardware as hw
     from ..classical.metrics import psnr
 
     if args.output is None and not args.no_wait:
@@ -295,7 +276,7 @@ def _run(args) -> int:
 
 
 def _jobs(args) -> int:
-    from ..hardware import runs as hw
+    from .. import hardware as hw
     from ..hardware.journal import Journal
     from ..hardware.resources import markdown_table
 
@@ -351,7 +332,7 @@ def _jobs(args) -> int:
 
 def run(args) -> int:
     """Execute a parsed ``resources``/``run``/``jobs`` command; returns the exit code."""
-    from ..hardware.runs import scrub
+    from ..hardware import scrub
     from ..hardware.journal import JournalError
 
     handlers = {"resources": _resources, "run": _run, "jobs": _jobs}

@@ -11,53 +11,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .args import NOISE_KINDS, add_noise, noise_arg, threshold_arg
+from .hardware import add_subcommands
+from .hardware import run as run_hardware
+
 __all__ = ["main"]
-
-
-def _threshold(text: str):
-    if text == "auto":
-        return "auto"
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"threshold must be 'auto' or an integer, got {text!r}") from None
-
-
-NOISE_KINDS = {
-    "awgn": "AWGN at SNR_DB (e.g. awgn:15)",
-    "poisson": "Poisson counts with SCALE photons per unit (e.g. poisson:30)",
-    "phase": "the paper's quantum phase noise EPS on a QFT+IQFT of the signal (2-D QFT for images) (e.g. phase:0.1)",
-    "awgn+phase": "AWGN 15 dB then phase noise EPS (e.g. awgn+phase:0.1)",
-    "bitflip+phase": "bit flips P after each H, with phase noise 0.1 (e.g. bitflip+phase:0.01)",
-}
-
-
-def _noise(text: str):
-    kind, _, value = text.partition(":")
-    if kind not in NOISE_KINDS or not value:
-        valid = "; ".join(f"{k}: {v}" for k, v in NOISE_KINDS.items())
-        raise argparse.ArgumentTypeError(f"bad noise {text!r}; valid: {valid}")
-    try:
-        return (kind, float(value))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"bad number in {text!r}") from None
-
-
-def _add_noise(y: np.ndarray, spec, seed: int) -> np.ndarray:
-    from qdn import noise as cn
-
-    kind, value = spec
-    if kind == "awgn":
-        return cn.awgn(y, value, seed=seed)
-    if kind == "poisson":
-        return cn.poisson(y - min(0.0, float(y.min())), scale=value, seed=seed)
-    from qdn.noise import quantum as qn
-
-    if kind == "phase":
-        return qn.phase_noise_signal(y, value, seed=seed)
-    if kind == "awgn+phase":
-        return qn.awgn_phase(y, 15.0, value, seed=seed)
-    return qn.bitflip_phase(y, value, 0.1, seed=seed)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -77,12 +35,12 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--demo", action="store_true", help="use PyWavelets' bundled ECG (1024 samples) with AWGN at 15 dB")
     d.add_argument("--column", help="CSV column to read")
     d.add_argument("--window", type=int, default=None, help="window length / patch side, a power of two (default 16 for signals, 8 for images)")
-    d.add_argument("--threshold", type=_threshold, default="auto", help="'auto' (per-window SURE) or a bin count")
+    d.add_argument("--threshold", type=threshold_arg, default="auto", help="'auto' (per-window SURE) or a bin count")
     d.add_argument("--schedule", choices=["exact", "grover", "fixed-point"], default="exact")
     d.add_argument("--variant", choices=["register", "compact"], default="register")
     d.add_argument("--backend", default=None, help="emulator | statevector | aer (default: chosen by size)")
     d.add_argument("--shots", type=int, default=None, help="sample this many shots (default: exact readout)")
-    d.add_argument("--noise", type=_noise, default=None, help="add noise before denoising: " + ", ".join(NOISE_KINDS))
+    d.add_argument("--noise", type=noise_arg, default=None, help="add noise before denoising: " + ", ".join(NOISE_KINDS))
     d.add_argument("--seed", type=int, default=0, help="seed for noise and sampling (default 0)")
     d.add_argument("--plot", help="write a figure (PNG) of the result")
     d.add_argument("--force", action="store_true", help="overwrite existing output files")
@@ -100,8 +58,6 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--quick", action="store_true", help="tiny sizes (smoke run)")
     b.add_argument("--only", help="comma-separated subset: emulator,aer,resources,paper,noise,quantum-input,images")
     b.add_argument("--out", help="results folder (default benchmarks/results)")
-    from .hardware import add_subcommands
-
     add_subcommands(sub)  # resources, run, jobs (IBM Quantum)
     return ap
 
@@ -134,7 +90,7 @@ def _check_outputs(args, *paths) -> None:
 def _denoise_image(args) -> int:
     import qdn
     from qdn.io.images import read_image, write_image
-    from qdn.io.signals import atomic_write
+    from qdn.io.atomic import atomic_write
 
     if args.method != "qdn" or args.wavelet is not None:
         raise ValueError(f"images are denoised with --method qdn only (got --method {args.method}"
@@ -142,7 +98,7 @@ def _denoise_image(args) -> int:
     image, meta = read_image(args.input)
     noisy, clean = image, None
     if args.noise is not None:
-        clean, noisy = image, _add_noise(image, args.noise, args.seed)  # all kinds work in 2-D
+        clean, noisy = image, add_noise(image, args.noise, args.seed)  # all kinds work in 2-D
     window = args.window or 8
     res = qdn.denoise(noisy, window, threshold=args.threshold, schedule=args.schedule, variant=args.variant,
                       backend=args.backend, shots=args.shots, seed=args.seed)
@@ -166,7 +122,8 @@ def _denoise_image(args) -> int:
 def _denoise(args) -> int:
     import qdn
     from qdn.data import ecg
-    from qdn.io.signals import atomic_write, read_signal_meta, write_signal
+    from qdn.io.atomic import atomic_write
+    from qdn.io.signals import read_signal_meta, write_signal
 
     if args.demo == bool(args.input):
         raise ValueError("give an input file or --demo (not both)")
@@ -176,11 +133,11 @@ def _denoise(args) -> int:
     clean, meta = None, None
     if args.demo:
         clean = ecg()
-        noisy = _add_noise(clean, args.noise or ("awgn", 15.0), args.seed)
+        noisy = add_noise(clean, args.noise or ("awgn", 15.0), args.seed)
     else:
         noisy, meta = read_signal_meta(args.input, args.column)
         if args.noise is not None:
-            clean, noisy = noisy, _add_noise(noisy, args.noise, args.seed)
+            clean, noisy = noisy, add_noise(noisy, args.noise, args.seed)
     window = args.window or 16
     res = qdn.denoise(
         noisy, window, method=args.method, threshold=args.threshold, schedule=args.schedule,
@@ -213,7 +170,7 @@ def _circuit(args) -> int:
     import qiskit.qasm3
 
     import qdn
-    from qdn.io.signals import atomic_write
+    from qdn.io.atomic import atomic_write
 
     _check_outputs(args, args.qasm, args.draw)
     y = np.random.default_rng(args.seed).normal(size=args.n)
@@ -253,9 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = _parser()
     args = ap.parse_args(argv)
     if getattr(args, "_qdn_hardware", None):
-        from .hardware import run
-
-        return run(args)
+        return run_hardware(args)
     try:
         if args.command == "denoise":
             return _denoise(args)

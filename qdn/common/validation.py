@@ -33,15 +33,18 @@ def as_signal(y, *, name: str = "signal", ndim: int = 1) -> np.ndarray:
     return arr
 
 
-def check_window(window, n_samples: int) -> int:
-    """Validate a window size against a signal length (after any padding)."""
+def check_window(window, size, *, name: str = "signal") -> int:
+    """Validate a window size (a power of two >= 2) against a signal length or an image shape
+    (after any padding)."""
     if not isinstance(window, (int, np.integer)) or isinstance(window, bool):
         raise ValueError(f"window must be an integer, got {window!r}")
     window = int(window)
     if window < 2 or not is_power_of_two(window):
         raise ValueError(f"window must be a power of two >= 2, got {window}")
-    if window > n_samples:
-        raise ValueError(f"window ({window}) is larger than the signal ({n_samples} samples)")
+    shape = tuple(size) if isinstance(size, tuple) else (int(size),)
+    if window > min(shape):
+        desc = f"{shape[0]} samples" if len(shape) == 1 else "x".join(map(str, shape))
+        raise ValueError(f"window ({window}) is larger than the {name} ({desc})")
     return window
 
 

@@ -32,11 +32,10 @@ from typing import Callable, Union
 import numpy as np
 
 from ..circuits.amplification import Schedule, make_schedule
-from ..classical.thresholds import frequency_mask
+from ..classical.thresholds import frequency_mask, side_mask
 
 __all__ = [
     "prepared_spectrum",
-    "quantum_spectrum",
     "amplify_spectrum",
     "emulate_state",
     "emulate_quantum_state",
@@ -46,14 +45,14 @@ __all__ = [
 ScheduleSpec = Union[str, Schedule, Callable[[float], Schedule]]
 
 
-def prepared_spectrum(amplitudes: np.ndarray) -> np.ndarray:
-    """``A|0>`` after the QFT, shape ``(..., 2, P, M)`` on ``(anc, j, k)``."""
+def prepared_spectrum(amplitudes: np.ndarray, ndim: int = 1) -> np.ndarray:
+    """``A|0>`` after the windowed QFT, shape ``(..., 2, P, *window)`` on ``(anc, j, k)``:
+    ``sqrt(M) * ifftn`` of each window (``M`` samples per window), times ``1/sqrt(N)``."""
     c = np.asarray(amplitudes, float)
     s = np.sqrt(np.clip(1.0 - c**2, 0.0, None))
-    n_samples = c.shape[-1] * c.shape[-2]
-    M = c.shape[-1]
-    both = np.stack([c, s], axis=-3)
-    return np.fft.ifft(both, axis=-1) * (np.sqrt(M) / np.sqrt(n_samples))
+    core = c.shape[-ndim - 1 :]
+    both = np.stack([c, s], axis=-ndim - 2)
+    return np.fft.ifftn(both, axes=tuple(range(-ndim, 0))) * np.sqrt(np.prod(core[1:]) / np.prod(core))
 
 
 def emulate_state(
@@ -62,26 +61,39 @@ def emulate_state(
     schedule: ScheduleSpec = "exact",
     *,
     two_sided: bool = True,
+    mask: str | None = None,
+    ndim: int = 1,
     **schedule_options,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Final amplitudes on ``(anc, j, i)`` of the pipeline, and the schedules' iteration counts.
 
     Parameters
     ----------
-    amplitudes : ndarray, shape (..., P, M)
-        ``cos(theta_ji)`` of each sample; leading axes are a batch.
+    amplitudes : ndarray, shape (..., P, M) or (..., P, M, M)
+        ``cos(theta_ji)`` of each sample (``ndim`` = 2: of each pixel of each patch); leading
+        axes are a batch.
     thresholds : ndarray, shape (..., P)
         Per-window cutoffs.
     schedule : str, Schedule or callable
         A schedule name (built per batch element from its marked weight), a fixed
         :class:`~qdn.circuits.amplification.Schedule`, or a callable ``weight -> Schedule``.
 
+    two_sided, mask, ndim
+        The kept frequencies: 1-D ``two_sided`` (or ``mask`` "two-sided" / "one-sided"); for
+        ``ndim`` = 2 patches ``mask`` "separable" (default) or "radial"
+        (:func:`qdn.classical.thresholds.frequency_mask`).
+
     Returns
     -------
-    state : ndarray, shape (..., 2, P, M)
+    state : ndarray, shape (..., 2, P, M) or (..., 2, P, M, M)
         Complex amplitudes, the same numbers as the circuit's statevector on ``anc``, ``j``, ``i``.
     iterations : ndarray, shape (...)
     """
+    if ndim > 1:
+        spec = prepared_spectrum(amplitudes, ndim)
+        return amplify_spectrum(spec, thresholds, schedule, mask=mask or "separable", ndim=ndim, **schedule_options)
+    if mask is not None:
+        two_sided = mask != "one-sided"
     c = np.asarray(amplitudes, float)
     batch, (P, M) = c.shape[:-2], c.shape[-2:]
     N = P * M
@@ -138,8 +150,8 @@ def emulate_quantum_state(
     """:func:`emulate_state` for *quantum input*: ``state`` (shape ``(..., P, M)``, the process's
     amplitudes on ``(j, i)``) sits in the ``anc = 0`` branch and ``anc = 1`` is empty.
 
-    The same as ``amplify_spectrum(quantum_spectrum(state), ...)``, without transforming the
-    empty branch; complex input, so complex FFTs.
+    The same as :func:`amplify_spectrum` of the process's spectrum in the ``anc = 0`` branch,
+    without transforming the empty branch; complex input, so complex FFTs.
     """
     psi = np.asarray(state, complex)
     batch, (P, M) = psi.shape[:-2], psi.shape[-2:]
@@ -158,44 +170,41 @@ def emulate_quantum_state(
     return out, iters
 
 
-def quantum_spectrum(state: np.ndarray) -> np.ndarray:
-    """Prepared state after the QFT for *quantum input*: ``state`` (shape ``(..., P, M)``, the
-    process's amplitudes on ``(j, i)``) sits in the ``anc = 0`` branch; ``anc = 1`` is empty."""
-    psi = np.asarray(state, complex)
-    spec = np.zeros(psi.shape[:-2] + (2,) + psi.shape[-2:], complex)
-    spec[..., 0, :, :] = np.fft.ifft(psi, axis=-1) * np.sqrt(psi.shape[-1])
-    return spec
-
-
 def amplify_spectrum(
     spec: np.ndarray,
     thresholds: np.ndarray,
     schedule: ScheduleSpec = "exact",
     *,
     two_sided: bool = True,
+    mask: str | None = None,
+    ndim: int = 1,
     **schedule_options,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Amplification and inverse QFT of a prepared spectrum on ``(..., anc, j, k)``.
+    """Amplification and inverse QFT of a prepared spectrum on ``(..., anc, j, *k)``.
 
-    The general form of :func:`emulate_state` for any prepared spectrum; see it for the return
-    values.
+    The general form of :func:`emulate_state` for any prepared spectrum (``ndim`` frequency
+    axes per window); see it for the masks and the return values.
     """
     spec = np.asarray(spec)
-    batch, (P, M) = spec.shape[:-3], spec.shape[-2:]
-    good = spec[..., 0, :, :] * _mask(M, thresholds, two_sided, batch + (P,))  # anc = 1 has no kept bin
+    mask = mask or ("separable" if ndim > 1 else "two-sided" if two_sided else "one-sided")
+    batch, P, M = spec.shape[: -ndim - 2], spec.shape[-ndim - 1], spec.shape[-1]
+    taus = np.broadcast_to(np.asarray(thresholds), batch + (P,))
+    anc0 = (Ellipsis, 0) + (slice(None),) * (ndim + 1)
+    good = spec[anc0] * frequency_mask(M, taus, mask, ndim)  # anc = 1 has no kept bin
     g2 = _sqnorm(good, batch)
     b2 = np.maximum(_sqnorm(spec, batch) - g2, 0.0)
     sg, sb, iters = _scales(g2, b2, schedule, schedule_options)
-    sg, sb = sg[..., None, None], sb[..., None, None]  # broadcast over (j, k)
-    final = spec * sb[..., None, :, :]  # sg good + sb bad = sb (good + bad) + (sg - sb) good
-    final[..., 0, :, :] += good * (sg - sb)
-    return np.fft.fft(final, axis=-1) / np.sqrt(M), iters
+    expand = (Ellipsis,) + (None,) * (ndim + 1)  # broadcast over (j, *k)
+    final = spec * sb[(Ellipsis,) + (None,) * (ndim + 2)]
+    final[anc0] += good * (sg - sb)[expand]  # sg good + sb bad = sb (good + bad) + (sg - sb) good
+    axes = tuple(range(-ndim, 0))
+    return np.fft.fftn(final, axes=axes) / np.sqrt(M**ndim), iters
 
 
 def _mask(M: int, thresholds: np.ndarray, two_sided: bool, shape: tuple[int, ...]) -> np.ndarray:
     """Kept bins of the QFT output, shape ``shape + (M,)``."""
     taus = np.broadcast_to(np.asarray(thresholds), shape)
-    return frequency_mask(M, taus.reshape(-1), two_sided).reshape(shape + (M,))
+    return frequency_mask(M, taus.reshape(-1), side_mask(two_sided)).reshape(shape + (M,))
 
 
 def _sqnorm(x: np.ndarray, batch: tuple[int, ...]) -> np.ndarray:

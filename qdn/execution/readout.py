@@ -6,28 +6,43 @@ factor is fixed by matching the total of the encoded amplitudes ``sum cos(theta)
 noise-free case (shared/DESIGN.md §1). With shots the amplitudes are ``sqrt(counts / shots)``:
 signs are lost, which the encoding's positive offset (``floor``) makes harmless as long as the
 denoised amplitudes stay positive.
+
+What a problem's statevector and counts mean depends on its registers: :func:`read_statevector`,
+:func:`kept_amplitudes` and :func:`kept_from_counts` are registries (``functools.singledispatch``)
+over the problem types, :class:`~qdn.circuits.problem.DenoisingProblem` (1-D windows and N-D
+patches) and :class:`~qdn.circuits.baselines.BaselineProblem`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import singledispatch
 
 import numpy as np
 
-from ..circuits.layout import Layout
-from ..circuits.registers import work_size
+from ..circuits.baselines import BaselineProblem
+from ..circuits.layout import Layout, work_size
+from ..circuits.problem import DenoisingProblem
 
-__all__ = ["state_amplitudes", "counts_amplitudes", "rescale"]
+__all__ = [
+    "state_amplitudes",
+    "counts_amplitudes",
+    "rescale",
+    "read_statevector",
+    "kept_amplitudes",
+    "kept_from_counts",
+]
 
 
-def state_amplitudes(state: np.ndarray, layout: Layout, variant: str = "register", two_sided: bool = True) -> np.ndarray:
-    """Amplitudes on ``(anc, j, i)`` of a full statevector, shape ``(2, P, M)``.
+def state_amplitudes(state: np.ndarray, layout: Layout, variant: str = "register", mask: str = "two-sided") -> np.ndarray:
+    """Amplitudes on ``(anc, j, i)`` of a full statevector, shape ``(2, P, *window_shape)``
+    (``(2, P, M)`` for 1-D windows, ``(2, P, M, M)`` over ``(anc, j, iy, ix)`` for patches).
 
     Work qubits are read at 0, and the ``mean``/``thre`` registers are summed over: each
     ``(anc, j, i)`` has a single non-zero entry there (the window's codes).
     """
     state = np.asarray(state).ravel()
-    w = work_size(variant, two_sided)
+    w = work_size(layout.ndim, variant, mask)
     if variant == "register":
         shape = (1 << w, 2, 1 << layout.b, layout.P, 1 << layout.a, layout.M)
     else:
@@ -37,11 +52,12 @@ def state_amplitudes(state: np.ndarray, layout: Layout, variant: str = "register
     arr = state.reshape(shape)[0]
     if variant == "register":
         arr = arr.sum(axis=(1, 3))
-    return arr
+    return arr.reshape((2, layout.P) + layout.window_shape)
 
 
 def counts_amplitudes(counts: Mapping[int, int], layout: Layout) -> tuple[np.ndarray, int]:
-    """Post-selected (``anc = 0``) amplitude estimates ``sqrt(count / kept)``, shape ``(P, M)``.
+    """Post-selected (``anc = 0``) amplitude estimates ``sqrt(count / kept)``, shape
+    ``(P, *window_shape)``.
 
     ``counts`` maps the integer ``i + M*j + N*anc`` to a count. Returns the amplitudes and the
     number of kept shots.
@@ -52,7 +68,7 @@ def counts_amplitudes(counts: Mapping[int, int], layout: Layout) -> tuple[np.nda
     kept = int(hist[: layout.N].sum())
     if kept == 0:
         raise RuntimeError("no shot landed in the good subspace (anc = 0); increase shots")
-    return np.sqrt(hist[: layout.N] / kept).reshape(layout.P, layout.M), kept
+    return np.sqrt(hist[: layout.N] / kept).reshape((layout.P,) + layout.window_shape), kept
 
 
 def rescale(good: np.ndarray, total: float) -> np.ndarray:
@@ -63,3 +79,58 @@ def rescale(good: np.ndarray, total: float) -> np.ndarray:
         raise RuntimeError("the output state has no weight in the kept band; cannot fix its scale")
     aligned = good * (np.conj(z) / abs(z))
     return aligned.real * (total / aligned.real.sum())
+
+
+@singledispatch
+def read_statevector(problem, statevector: np.ndarray) -> np.ndarray:
+    """The readout state of ``problem`` from its circuit's full statevector."""
+    raise TypeError(f"no readout registered for {type(problem).__name__}")
+
+
+@singledispatch
+def kept_amplitudes(problem, state: np.ndarray) -> np.ndarray:
+    """The kept (post-selected) branch of a readout state, shaped like ``problem.amplitudes``."""
+    raise TypeError(f"no readout registered for {type(problem).__name__}")
+
+
+@singledispatch
+def kept_from_counts(problem, counts: Mapping[int, int]) -> np.ndarray:
+    """Amplitude estimates ``sqrt(frequency)`` of the kept branch from counts."""
+    raise TypeError(f"no readout registered for {type(problem).__name__}")
+
+
+@read_statevector.register
+def _(problem: DenoisingProblem, statevector: np.ndarray) -> np.ndarray:
+    return state_amplitudes(statevector, problem.layout, problem.variant, problem.mask)
+
+
+@kept_amplitudes.register
+def _(problem: DenoisingProblem, state: np.ndarray) -> np.ndarray:
+    return state[0]
+
+
+@kept_from_counts.register
+def _(problem: DenoisingProblem, counts: Mapping[int, int]) -> np.ndarray:
+    return counts_amplitudes(counts, problem.layout)[0]
+
+
+@read_statevector.register
+def _(problem: BaselineProblem, statevector: np.ndarray) -> np.ndarray:
+    return np.asarray(statevector).reshape(-1, 2, 2, np.size(problem.amplitudes))[0]
+
+
+@kept_amplitudes.register
+def _(problem: BaselineProblem, state: np.ndarray) -> np.ndarray:
+    return np.reshape(state[1, 0], np.shape(problem.amplitudes))
+
+
+@kept_from_counts.register
+def _(problem: BaselineProblem, counts: Mapping[int, int]) -> np.ndarray:
+    N = np.size(problem.amplitudes)
+    hist = np.zeros(4 * N)
+    for key, v in counts.items():
+        hist[key] += v
+    good = hist[2 * N : 3 * N]  # keep = 1, anc = 0
+    if good.sum() == 0:
+        raise RuntimeError("no shot passed post-selection (keep = 1, anc = 0); increase shots")
+    return np.sqrt(good / good.sum()).reshape(np.shape(problem.amplitudes))

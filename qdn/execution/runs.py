@@ -1,154 +1,20 @@
-"""Running circuits: Aer statevector, Aer sampling, and any ``BackendV2`` through a V2 sampler.
+"""Running circuits on Aer (statevector, sampling) and on any ``BackendV2`` through a V2 sampler.
 
-Backends stay out of the math: this module only lowers circuits, checks that they fit, runs
-them and returns a statevector or integer counts.
+Backends stay out of the math: this module only lowers circuits, runs them and returns a
+statevector or integer counts.
 """
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
 from qiskit import QuantumCircuit
-from qiskit.transpiler import Target, generate_preset_pass_manager
+from qiskit.transpiler import generate_preset_pass_manager
 
-__all__ = [
-    "CIRCUIT_BACKENDS",
-    "statevector_bytes",
-    "available_memory",
-    "check_fits",
-    "run_statevector",
-    "run_statevectors",
-    "run_sampler",
-    "backend_label",
-    "is_ideal_aer",
-    "dead_couplers",
-    "usable_target",
-    "uses_dead_coupler",
-    "transpile_for_backend",
-]
+from .transpile import transpile_for_backend
 
-#: Backend names :func:`qdn.denoise` accepts besides a ``BackendV2`` instance.
-CIRCUIT_BACKENDS = ("statevector", "aer")
-
-
-def statevector_bytes(num_qubits: int) -> int:
-    """Memory of a complex128 statevector on ``num_qubits`` qubits."""
-    return 16 * (1 << num_qubits)
-
-
-def available_memory() -> int:
-    """Bytes of memory available now (``MemAvailable``), or total physical memory."""
-    try:
-        with open("/proc/meminfo") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-
-
-def _fmt_bytes(n: float) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"):
-        if n < 1024:
-            return f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} ZiB"
-
-
-def check_fits(num_qubits: int, backend: Any, *, memory_fraction: float = 0.5) -> None:
-    """Raise ``ValueError`` when ``num_qubits`` exceed what ``backend`` can hold.
-
-    Simulators (names and Aer backends) must hold a statevector of ``16 * 2**q`` bytes within
-    ``memory_fraction`` of the memory available now; hardware must have enough qubits.
-    """
-    limit = getattr(backend, "num_qubits", None) if not isinstance(backend, str) else None
-    is_simulator = isinstance(backend, str) or type(backend).__module__.startswith("qiskit_aer")
-    if limit is not None and num_qubits > limit:
-        raise ValueError(
-            f"the circuit needs {num_qubits} qubits but backend {backend_label(backend)} has {limit}"
-        )
-    if is_simulator:
-        need, have = statevector_bytes(num_qubits), available_memory() * memory_fraction
-        if need > have:
-            raise ValueError(
-                f"the circuit needs {num_qubits} qubits: a statevector of {_fmt_bytes(need)}, more than "
-                f"the {_fmt_bytes(have)} this machine can give a simulator; use backend='emulator' "
-                "or a smaller signal/window"
-            )
-
-
-def backend_label(backend: Any) -> str:
-    if isinstance(backend, str):
-        return backend
-    name = getattr(backend, "name", None)
-    return name() if callable(name) else str(name or type(backend).__name__)
-
-
-def dead_couplers(target: Target) -> set[tuple[str, tuple[int, ...]]]:
-    """``(name, qargs)`` of ``target``'s two-qubit instructions reported with an error of 1 or
-    more: IBM's mark for a coupler out of service (FakeTorino's snapshot has 22 such directed CZ
-    pairs, FakeSherbrooke's 9 ECR pairs). The transpiler's routing does not look at errors."""
-    return {
-        (name, qargs)
-        for name in target.operation_names
-        for qargs, props in (target[name] or {}).items()
-        if qargs is not None and len(qargs) == 2 and props is not None and props.error is not None and props.error >= 1.0
-    }
-
-
-def usable_target(target: Target) -> Target:
-    """``target`` without its :func:`dead_couplers`, so that layout and routing go around them.
-    Returns ``target`` itself when it has none."""
-    dead = dead_couplers(target)
-    if not dead:
-        return target
-    new = Target(
-        description=target.description, num_qubits=target.num_qubits, dt=target.dt,
-        granularity=target.granularity, min_length=target.min_length,
-        pulse_alignment=target.pulse_alignment, acquire_alignment=target.acquire_alignment,
-        qubit_properties=target.qubit_properties, concurrent_measurements=target.concurrent_measurements,
-    )
-    for name in target.operation_names:
-        op = target.operation_from_name(name)
-        if isinstance(op, type):  # control flow: a class, supported everywhere
-            new.add_instruction(op, name=name)
-            continue
-        new.add_instruction(op, {q: p for q, p in target[name].items() if (name, q) not in dead}, name=name)
-    return new
-
-
-def uses_dead_coupler(isa: QuantumCircuit, target: Target) -> bool:
-    """Whether the ISA circuit ``isa`` runs a gate on one of ``target``'s :func:`dead_couplers`."""
-    dead = dead_couplers(target)
-    return bool(dead) and any(
-        (ins.operation.name, tuple(isa.find_bit(q).index for q in ins.qubits)) in dead
-        for ins in isa.data
-        if ins.operation.num_qubits == 2
-    )
-
-
-def transpile_for_backend(circuit: QuantumCircuit, backend: Any, **pass_manager_options: Any) -> QuantumCircuit:
-    """``generate_preset_pass_manager(backend=backend, **options).run(circuit)``, then, if the
-    result runs a gate on a coupler ``backend`` reports out of service, the same on
-    :func:`usable_target` of its target. Only then: removing couplers changes the stochastic
-    layout search, which at N = 16 on FakeTorino found a layout of half the estimated success
-    probability (0.12 vs 0.27) although the first one used no dead coupler. Seen without this:
-    the register circuit for N = 16 on FakeSherbrooke (level 2, seed 0) routed an ECR over the
-    dead pair (92, 102)."""
-    isa = generate_preset_pass_manager(backend=backend, **pass_manager_options).run(circuit)
-    target = getattr(backend, "target", None)
-    if target is not None and uses_dead_coupler(isa, target):
-        pm = generate_preset_pass_manager(backend=backend, target=usable_target(target), **pass_manager_options)
-        isa = pm.run(circuit)
-    return isa
-
-
-def is_ideal_aer(backend: Any) -> bool:
-    """True for qdn's noise-free Aer backends, ``"statevector"`` and ``"aer"``."""
-    return isinstance(backend, str) and backend in ("statevector", "aer")
+__all__ = ["run_statevector", "run_statevectors", "run_sampler"]
 
 
 def _aer_simulator(method: str = "automatic", seed: int | None = None):

@@ -16,9 +16,10 @@ Crash safety
   into place only when complete (``os.rename`` of a directory is atomic on POSIX), so a run is
   either fully recorded or absent; readers ignore hidden entries.
 * Every later change (job id known, status, error, counts) rewrites one file through a
-  temporary file in the same directory, ``fsync`` and ``os.replace``: a reader sees the old or
-  the new file, never a partial one. Updates of one run are serialised with an advisory
-  ``flock`` on ``<run>/.lock`` where the platform has it.
+  temporary file in the same directory, ``fsync`` and ``os.replace``
+  (:func:`qdn.io.atomic.atomic_write`): a reader sees the old or the new file, never a partial
+  one. Updates of one run are serialised with an advisory ``flock`` on ``<run>/.lock`` where the
+  platform has it.
 * The journal never holds credentials: tokens are not parameters of anything recorded here.
 
 Statuses (of a job and of a run): ``pending`` (recorded, not yet accepted by the service),
@@ -42,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..io.signals import atomic_write
+from ..io.atomic import atomic_write_bytes, fsync_dir, write_bytes
 
 __all__ = [
     "DEFAULT_ROOT",
@@ -73,28 +74,8 @@ def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def _write_bytes_durably(tmp: str, data: bytes) -> None:
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def _atomic_bytes(path: Path, data: bytes) -> None:
-    atomic_write(path, lambda tmp: _write_bytes_durably(tmp, data), force=True)
-
-
 def _json_bytes(obj: Any) -> bytes:
     return (json.dumps(obj, indent=1, sort_keys=False, allow_nan=False) + "\n").encode()
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 @dataclass
@@ -143,9 +124,6 @@ class RunRecord:
     def error(self) -> str | None:
         return self.data.get("error")
 
-    def job_ids(self) -> list[str]:
-        return [j["job_id"] for j in self.jobs if j.get("job_id")]
-
 
 def _derive_status(jobs: Sequence[Mapping[str, Any]]) -> str:
     states = [j["status"] for j in jobs]
@@ -156,6 +134,71 @@ def _derive_status(jobs: Sequence[Mapping[str, Any]]) -> str:
     if states and all(s in ("submitted", "done") for s in states):
         return "submitted"
     return "pending"
+
+
+def _checked_params(
+    mode: str, circuits: Sequence, jobs: Sequence[Sequence[int]], params: Sequence[Mapping[str, Any] | None] | None
+) -> list[Mapping[str, Any] | None]:
+    """The per-item parameters of a new run (``None`` for each when not given), after checking
+    the mode and that ``jobs`` partition the items."""
+    if mode not in ("local", "ibm"):
+        raise ValueError(f"mode must be 'local' or 'ibm', got {mode!r}")
+    n = len(circuits)
+    if n == 0:
+        raise ValueError("a run needs at least one circuit")
+    flat = sorted(i for job in jobs for i in job)
+    if flat != list(range(n)):
+        raise ValueError(f"jobs must partition the {n} item(s), got {list(map(list, jobs))}")
+    params = list(params) if params is not None else [None] * n
+    if len(params) != n:
+        raise ValueError(f"{len(params)} parameter sets for {n} circuits")
+    return params
+
+
+def _item_files(
+    circuits: Sequence, params: Sequence[Mapping[str, Any] | None]
+) -> tuple[list[dict], dict[str, bytes]]:
+    """The ``items`` rows of ``run.json`` and the circuit files (OpenQASM 3 and QPY) by path."""
+    from qiskit import qasm3, qpy
+
+    items = []
+    files: dict[str, bytes] = {}
+    for k, (qc, p) in enumerate(zip(circuits, params)):
+        files[f"circuits/{k:03d}.qasm3"] = qasm3.dumps(qc).encode()
+        buf = io.BytesIO()
+        qpy.dump(qc, buf)
+        files[f"circuits/{k:03d}.qpy"] = buf.getvalue()
+        items.append(
+            {
+                "index": k,
+                "name": qc.name,
+                "num_qubits": qc.num_qubits,
+                "qasm3": f"circuits/{k:03d}.qasm3",
+                "qpy": f"circuits/{k:03d}.qpy",
+                "params": None if p is None else dict(p),
+                "result": None,
+            }
+        )
+    return items, files
+
+
+def _job_rows(run_id: str, jobs: Sequence[Sequence[int]]) -> list[dict]:
+    """The ``jobs`` rows of ``run.json`` of a new run: every job ``pending``."""
+    return [
+        {
+            "index": b,
+            "items": [int(i) for i in job],
+            "tag": f"qdn-run-{run_id}-job{b}",
+            "job_id": None,
+            "previous_job_ids": [],
+            "status": "pending",
+            "submitted": None,
+            "finished": None,
+            "error": None,
+            "attempts": 0,
+        }
+        for b, job in enumerate(jobs)
+    ]
 
 
 class Journal:
@@ -205,56 +248,11 @@ class Journal:
         extra : dict, optional
             Anything else worth keeping (e.g. the clean signal of a demo).
         """
-        from qiskit import qasm3, qpy
-
-        if mode not in ("local", "ibm"):
-            raise ValueError(f"mode must be 'local' or 'ibm', got {mode!r}")
-        n = len(circuits)
-        if n == 0:
-            raise ValueError("a run needs at least one circuit")
-        flat = sorted(i for job in jobs for i in job)
-        if flat != list(range(n)):
-            raise ValueError(f"jobs must partition the {n} item(s), got {list(map(list, jobs))}")
-        params = list(params) if params is not None else [None] * n
-        if len(params) != n:
-            raise ValueError(f"{len(params)} parameter sets for {n} circuits")
-
+        params = _checked_params(mode, circuits, jobs, params)
         stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         run_id = f"{stamp}-{secrets.token_hex(4)}"
-        items = []
-        files: dict[str, bytes] = {}
-        for k, (qc, p) in enumerate(zip(circuits, params)):
-            files[f"circuits/{k:03d}.qasm3"] = qasm3.dumps(qc).encode()
-            buf = io.BytesIO()
-            qpy.dump(qc, buf)
-            files[f"circuits/{k:03d}.qpy"] = buf.getvalue()
-            items.append(
-                {
-                    "index": k,
-                    "name": qc.name,
-                    "num_qubits": qc.num_qubits,
-                    "qasm3": f"circuits/{k:03d}.qasm3",
-                    "qpy": f"circuits/{k:03d}.qpy",
-                    "params": None if p is None else dict(p),
-                    "result": None,
-                }
-            )
+        items, files = _item_files(circuits, params)
         now = _now()
-        job_rows = [
-            {
-                "index": b,
-                "items": [int(i) for i in job],
-                "tag": f"qdn-run-{run_id}-job{b}",
-                "job_id": None,
-                "previous_job_ids": [],
-                "status": "pending",
-                "submitted": None,
-                "finished": None,
-                "error": None,
-                "attempts": 0,
-            }
-            for b, job in enumerate(jobs)
-        ]
         data = {
             "schema": SCHEMA,
             "run_id": run_id,
@@ -265,28 +263,31 @@ class Journal:
             "mode": mode,
             "settings": dict(settings or {}),
             "items": items,
-            "jobs": job_rows,
+            "jobs": _job_rows(run_id, jobs),
             "error": None,
             "extra": dict(extra or {}),
             "versions": _versions(),
         }
-        body = _json_bytes(data)  # fails here, before anything touches the disk, if not JSON-able
+        files["run.json"] = _json_bytes(data)  # fails here, before anything touches the disk, if not JSON-able
+        self._write_run_dir(run_id, files)
+        return RunRecord(run_id, self.root / run_id, data)
 
+    def _write_run_dir(self, run_id: str, files: Mapping[str, bytes]) -> None:
+        """Write ``files`` (relative path -> content) into a hidden temporary folder, then rename
+        it to ``<root>/<run_id>``: the run is complete on disk or absent."""
         self.root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{run_id}-", dir=self.root))
         try:
             (tmp / "circuits").mkdir()
             (tmp / "results").mkdir()
             for rel, blob in files.items():
-                _write_bytes_durably(str(tmp / rel), blob)
-            _write_bytes_durably(str(tmp / "run.json"), body)
-            _fsync_dir(tmp)
+                write_bytes(tmp / rel, blob, fsync=True)
+            fsync_dir(tmp)
             os.rename(tmp, self.root / run_id)
-            _fsync_dir(self.root)
+            fsync_dir(self.root)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        return RunRecord(run_id, self.root / run_id, data)
 
     # -- reading ---------------------------------------------------------------------------
     def _dir(self, run_id: str) -> Path:
@@ -372,7 +373,7 @@ class Journal:
                 rec.data["status"] = _derive_status(rec.data["jobs"])
                 if rec.data["status"] != "failed" and not any(j.get("error") for j in rec.data["jobs"]):
                     rec.data["error"] = None
-                _atomic_bytes(path / "run.json", _json_bytes(rec.data))
+                atomic_write_bytes(path / "run.json", _json_bytes(rec.data), force=True)
             finally:
                 if _fcntl is not None:
                     _fcntl.flock(lock.fileno(), _fcntl.LOCK_UN)
@@ -407,7 +408,7 @@ class Journal:
             "metadata": dict(metadata or {}),
             "saved": _now(),
         }
-        _atomic_bytes(rec.path / rel, _json_bytes(body))
+        atomic_write_bytes(rec.path / rel, _json_bytes(body), force=True)
         with self._locked(run_id) as rec:
             rec.data["items"][item]["result"] = rel
 

@@ -9,8 +9,8 @@ gate-error product is 0.32 or 0.45 depending on the order of the multiplexor's C
 :func:`best_placement` keeps the routed circuit as it is and only relabels its physical qubits:
 every embedding of the circuit's interaction graph (active qubits, edges where a 2-qubit gate
 acts) into the device's coupling graph (``rustworkx.vf2_mapping``, up to ``max_candidates``)
-is scored by the same model as :func:`qdn.hardware.estimate_success`, computed in closed form
-for the relabelled circuit:
+is scored by the same model as :func:`qdn.hardware.estimate_success` (:mod:`qdn.hardware.error_model`),
+computed in closed form for the relabelled circuit:
 
 .. math::
 
@@ -36,7 +36,10 @@ from qiskit import QuantumCircuit
 from qiskit.transpiler import AnalysisPass, Layout, PassManager, Target
 from qiskit.transpiler.passes import ApplyLayout
 
-__all__ = ["Placement", "best_placement", "placement_score", "Timeline", "log_idle_factor"]
+from .cost import qubit_indices
+from .error_model import Timeline, instruction_properties, log_survival, qubit_log_idle
+
+__all__ = ["Placement", "best_placement", "placement_score"]
 
 _SKIP = ("barrier", "delay")
 
@@ -68,39 +71,6 @@ class Placement:
     mapping: dict[int, int]
 
 
-class Timeline:
-    """ASAP schedule built gate by gate: per qubit, the start of its first gate, the end of its
-    last one and the time spent in gates (measurements only advance the clock)."""
-
-    def __init__(self) -> None:
-        self.free: dict[int, float] = {}
-        self.first: dict[int, float] = {}
-        self.last: dict[int, float] = {}
-        self.busy: dict[int, float] = {}
-
-    def add(self, qargs: tuple[int, ...], duration: float, *, gate: bool = True) -> None:
-        start = max(self.free.get(q, 0.0) for q in qargs)
-        for q in qargs:
-            self.free[q] = start + duration
-            if gate:
-                self.first.setdefault(q, start)
-                self.last[q] = start + duration
-                self.busy[q] = self.busy.get(q, 0.0) + duration
-
-    def idle(self) -> dict[int, float]:
-        """Time between each qubit's first and last gate not spent in gates."""
-        return {q: max(0.0, self.last[q] - t - self.busy[q]) for q, t in self.first.items()}
-
-    @property
-    def duration(self) -> float:
-        return max(self.free.values(), default=0.0)
-
-
-def log_idle_factor(idle: float, t1: float, t2: float) -> float:
-    """``log`` of the no-error probability of the Pauli-twirled thermal relaxation of ``idle``."""
-    return math.log((1.0 + math.exp(-idle / t1) + 2.0 * math.exp(-idle / t2)) / 4.0)
-
-
 class _Profile:
     """What the score needs from the routed circuit, independent of where it is placed."""
 
@@ -113,12 +83,12 @@ class _Profile:
             name = ins.operation.name
             if name in _SKIP or getattr(ins.operation, "_directive", False):
                 continue
-            qargs = tuple(isa.find_bit(q).index for q in ins.qubits)
+            qargs = qubit_indices(isa, ins.qubits)
             if name == "measure":
                 self.measured.update(qargs)
             else:
                 self.gates[(name, qargs)] += 1
-            props = _props(target, name, qargs)
+            props = instruction_properties(target, name, qargs)
             dur = None if props is None else props.duration
             if dur is None:
                 timed, dur = False, 0.0
@@ -126,22 +96,6 @@ class _Profile:
         self.active = sorted({q for _, qargs in self.gates for q in qargs} | self.measured)
         self.idle = timeline.idle() if timed else {}
         self.edges = sorted({tuple(sorted(qargs)) for (_, qargs) in self.gates if len(qargs) == 2})
-
-
-def _props(target: Target, name: str, qargs: tuple[int, ...]):
-    if name not in target.operation_names:
-        return None
-    mapping = target[name]
-    if mapping is None:
-        return None
-    if qargs in mapping:
-        return mapping[qargs]
-    return mapping.get(None)
-
-
-def _log1m(err) -> float:
-    err = 0.0 if err is None else float(err)
-    return -math.inf if err >= 1.0 else math.log1p(-err)
 
 
 def placement_score(profile: _Profile, target: Target, where: dict[int, int], model: str = "full") -> float:
@@ -154,21 +108,16 @@ def placement_score(profile: _Profile, target: Target, where: dict[int, int], mo
         mapping = target[name]
         if mapping is not None and mapped not in mapping and None not in mapping:
             return -math.inf  # not offered there (direction, removed coupler)
-        props = _props(target, name, mapped)
-        total += count * _log1m(None if props is None else props.error)
+        props = instruction_properties(target, name, mapped)
+        total += count * log_survival(None if props is None else props.error)
         if total == -math.inf:
             return total
     for q in profile.measured:
-        props = _props(target, "measure", (where[q],))
-        total += _log1m(None if props is None else props.error)
-    if model == "full" and profile.idle:
-        qprops = getattr(target, "qubit_properties", None) or []
+        props = instruction_properties(target, "measure", (where[q],))
+        total += log_survival(None if props is None else props.error)
+    if model == "full":
         for q, idle in profile.idle.items():
-            p = where[q]
-            props = qprops[p] if p < len(qprops) else None
-            t1, t2 = getattr(props, "t1", None), getattr(props, "t2", None)
-            if t1 and t2:
-                total += log_idle_factor(idle, t1, t2)
+            total += qubit_log_idle(target, where[q], idle)
     return total
 
 

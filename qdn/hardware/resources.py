@@ -67,7 +67,9 @@ from ..circuits.encode import amplitude_encoding, set_window_codes
 from ..circuits.layout import Layout
 from ..circuits.multiplexor import hls_config
 from ..circuits.problem import DenoisingProblem, build_circuit
-from ..circuits.registers import frame, reg
+from ..circuits.registers import frame
+from ..classical.thresholds import side_mask
+from .cost import circuit_counts
 
 __all__ = [
     "GENERIC_BASIS",
@@ -86,7 +88,7 @@ __all__ = [
     "per_sample_encoding",
     "state_preparation_encoding",
     "encoding_comparison",
-    "resource_report",
+    "stage_resource_report",
     "markdown_table",
     "csv_table",
     "STAGE_COLUMNS",
@@ -113,7 +115,7 @@ COMPARISON_COLUMNS = (
 
 @dataclass(frozen=True)
 class CircuitCost:
-    """Cost of one circuit after one lowering.
+    """Cost of one circuit after one lowering (counted by :func:`qdn.hardware.cost.circuit_counts`).
 
     Attributes
     ----------
@@ -122,7 +124,7 @@ class CircuitCost:
     two_qubit : int
         Number of 2-qubit gates (CX for the generic lowering, CZ for FakeTorino).
     size : int
-        Total number of operations.
+        Total number of operations (barriers excluded).
     ops : dict
         Operation counts by name.
     active_qubits : int
@@ -261,10 +263,6 @@ class ResourceReport:
         """Stage rows as plain dicts."""
         return [s.row(timings) for s in self.stages]
 
-    def comparison_rows(self, timings: bool = False) -> list[dict[str, Any]]:
-        """Comparison rows as plain dicts."""
-        return [c.row(timings) for c in self.comparisons]
-
 
 # ---------------------------------------------------------------------------------------------
 # problems and stage circuits
@@ -319,7 +317,7 @@ def make_problem(
         thresholds = window // 4
     taus = np.broadcast_to(np.asarray(thresholds, dtype=np.int64), (layout.P,)).copy()
     codes = np.rint((amps.mean(axis=1) - 0.25) / 0.75 * (2**mean_bits - 1)).astype(np.int64)
-    return DenoisingProblem(layout, amps, taus, codes, variant, two_sided)
+    return DenoisingProblem(layout, amps, taus, codes, variant, side_mask(two_sided))
 
 
 def _angles(problem: DenoisingProblem) -> np.ndarray:
@@ -337,16 +335,16 @@ def stage_circuits(problem: DenoisingProblem, stages: Iterable[str] = STAGES) ->
     unknown = set(stages) - set(STAGES)
     if unknown:
         raise ValueError(f"unknown stage(s) {sorted(unknown)}; valid: {', '.join(STAGES)}")
-    layout, variant, two_sided = problem.layout, problem.variant, problem.two_sided
+    layout, variant, mask = problem.layout, problem.variant, problem.mask
     out: dict[str, QuantumCircuit] = {}
     for stage in stages:
         if stage == "encoding":
-            qc = frame(layout, variant, two_sided, name="encoding")
+            qc = frame(layout, variant, mask, name="encoding")
             amplitude_encoding(qc, _angles(problem))
         elif stage == "value_setting":
             if variant != "register":
                 continue
-            qc = frame(layout, variant, two_sided, name="value_setting")
+            qc = frame(layout, variant, mask, name="value_setting")
             set_window_codes(qc, problem.mean_codes, problem.thresholds)
         elif stage == "encode":
             qc = problem.encode()
@@ -425,14 +423,13 @@ def circuit_cost(
     t0 = time.perf_counter()
     low = pm.run(circuit)
     seconds = time.perf_counter() - t0
-    two = sum(1 for ins in low.data if len(ins.qubits) == 2)
-    active = len({q for ins in low.data for q in ins.qubits})
+    counts = circuit_counts(low)
     return CircuitCost(
-        depth=low.depth(),
-        two_qubit=two,
-        size=low.size(),
+        depth=counts.depth,
+        two_qubit=counts.two_qubit,
+        size=counts.size,
         ops=dict(low.count_ops()),
-        active_qubits=active,
+        active_qubits=counts.qubits,
         seconds=seconds,
     )
 
@@ -652,7 +649,7 @@ def encoding_comparison(
     )
 
 
-def resource_report(
+def stage_resource_report(
     sizes: Iterable[int | tuple[int, int]],
     variants: Sequence[str] = ("register", "compact"),
     *,

@@ -16,7 +16,7 @@
     baseline JPEG through Pillow; JPEG-LS only with pylibjpeg/gdcm/pyjpegls installed).
 
 Writing (:func:`write_image`; the format follows the suffix; atomic via
-:func:`qdn.io.signals.atomic_write`, an existing file is kept unless ``force``):
+:func:`qdn.io.atomic.atomic_write`, an existing file is kept unless ``force``):
 
 * DICOM needs the metadata of a DICOM input: the output is a copy of the input dataset with the
   new pixel data in the original type and range (inverse rescale, round, clip to the
@@ -50,7 +50,7 @@ from typing import Any
 
 import numpy as np
 
-from .signals import atomic_write
+from .atomic import atomic_write
 
 __all__ = ["ImageMeta", "read_image", "write_image", "IDENTIFYING", "IMAGE_SUFFIXES"]
 

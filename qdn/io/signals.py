@@ -1,4 +1,5 @@
-"""Reading and writing 1-D signals (CSV, NPY, WAV, DICOM waveforms), with atomic writes.
+"""Reading and writing 1-D signals (CSV, NPY, WAV, DICOM waveforms), with atomic writes
+(:func:`qdn.io.atomic.atomic_write`).
 
 :func:`read_signal_meta` returns the signal and what is needed to write it back in the same
 kind: the WAV sample rate and sample type; for DICOM, the dataset and the channel, so the
@@ -12,34 +13,14 @@ from __future__ import annotations
 import copy
 import csv
 import os
-import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["read_signal", "read_signal_meta", "write_signal", "atomic_write"]
+from .atomic import atomic_write
 
-
-def atomic_write(path: str | os.PathLike, write: Callable[[str], None], *, force: bool = False) -> Path:
-    """Call ``write(tmp_path)`` then rename onto ``path``: a failure never leaves a partial file.
-
-    Refuses to replace an existing file unless ``force``.
-    """
-    path = Path(path)
-    if path.exists() and not force:
-        raise FileExistsError(f"{path} exists; use --force to overwrite")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+__all__ = ["read_signal", "read_signal_meta", "write_signal"]
 
 
 def read_signal(path: str | os.PathLike, column: str | None = None) -> np.ndarray:

@@ -57,7 +57,7 @@ i.e. for a pure output ``phi`` the real part of ``phi`` after removing the globa
 times ``||y||``; the imaginary residue is dropped. For several trajectories ``rho`` is their
 average. The noise-free denoiser (:func:`qdn.denoise`) then cleans ``tilde y``.
 
-**Injectable noise.** :func:`run_noisy` is what ``qdn.denoise(..., noise=...)`` calls; see its
+**Injectable noise.** :func:`qdn.noise.runs.run_noisy` is what ``qdn.denoise(..., noise=...)`` calls; see its
 docstring for the backends and readouts.
 """
 
@@ -84,7 +84,6 @@ __all__ = [
     "NoiseSpec",
     "Instance",
     "NoisyCircuit",
-    "add_noise",
     "fourier_roundtrip",
     "fourier_roundtrip_2d",
     "axis_angle_to_u",
@@ -95,9 +94,8 @@ __all__ = [
     "bitflip_phase",
     "emulate_noisy_state",
     "check_noise_model_matches",
-    "NoisyRun",
-    "mean_aligned_state",
-    "run_noisy",
+    "noise_components",
+    "emulator_fourier_slots",
 ]
 
 #: Basis the noise is defined on: the elementary gates the QFT/IQFT and the rest lower to.
@@ -319,11 +317,11 @@ class Instance:
     ops: list = field(default_factory=list)
 
 
-def _components(noise) -> tuple:
+def noise_components(noise) -> tuple:
     if isinstance(noise, (PhaseNoise, BitFlipNoise, AerNoise)):
         return (noise,)
     if isinstance(noise, (list, tuple)):
-        comps = tuple(c for item in noise for c in _components(item))
+        comps = tuple(c for item in noise for c in noise_components(item))
         if not comps:
             raise ValueError("noise is an empty sequence")
         return comps
@@ -375,7 +373,7 @@ class NoisyCircuit:
     """
 
     def __init__(self, circuit: QuantumCircuit, noise) -> None:
-        comps = tuple(c for c in _components(noise) if not (isinstance(c, AerNoise) and c.stages is None))
+        comps = tuple(c for c in noise_components(noise) if not (isinstance(c, AerNoise) and c.stages is None))
         self.source = circuit
         self.components = comps
         self.instances: list[Instance] = []
@@ -699,11 +697,6 @@ class NoisyCircuit:
         return out.reshape(dim, dim)
 
 
-def add_noise(circuit: QuantumCircuit, noise) -> NoisyCircuit:
-    """Attach ``noise`` to ``circuit`` (see :class:`NoisyCircuit`)."""
-    return NoisyCircuit(circuit, noise)
-
-
 def _seed_sequence(seed) -> np.random.SeedSequence:
     if isinstance(seed, np.random.SeedSequence):
         return np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key)
@@ -980,7 +973,7 @@ def emulate_noisy_state(
     <psi_E| W`` with ``Q``, ``W`` the two noisy transforms of the round: O(N M) per round and no
     restriction to the two-dimensional plane of the noise-free emulator.
     """
-    from ..classical.thresholds import frequency_mask
+    from ..classical.thresholds import frequency_mask, side_mask
 
     c = np.asarray(amplitudes, float)
     P, M = c.shape
@@ -990,7 +983,7 @@ def emulate_noisy_state(
     if len(fourier) != 2 * rounds + 2:
         raise ValueError(f"need {2 * rounds + 2} Fourier matrices for {rounds} rounds, got {len(fourier)}")
     mask = np.zeros((2, P, M), bool)
-    mask[0] = frequency_mask(M, np.asarray(thresholds), two_sided)
+    mask[0] = frequency_mask(M, np.asarray(thresholds), side_mask(two_sided))
 
     def apply(u, v, inverse):
         return v @ (_fourier(M, inverse) if u is None else u).T
@@ -1004,7 +997,7 @@ def emulate_noisy_state(
     return apply(fourier[-1], v, True)
 
 
-def _emulator_fourier(nc: NoisyCircuit, m: int, rounds: int) -> dict[int, Instance]:
+def emulator_fourier_slots(nc: NoisyCircuit, m: int, rounds: int) -> dict[int, Instance]:
     """Map each matched instance to its Fourier slot, or raise if the emulator cannot run it."""
     slots: dict[int, Instance] = {}
     M = 1 << m
@@ -1036,152 +1029,3 @@ def _emulator_fourier(nc: NoisyCircuit, m: int, rounds: int) -> dict[int, Instan
             )
         slots[slot] = inst
     return slots
-
-
-@dataclass
-class NoisyRun:
-    """What :func:`run_noisy` measured.
-
-    ``states`` (exact readout) has one ``(2, P, M)`` state per realisation; ``counts`` (sampled
-    readout) sums the shots of all realisations.
-    """
-
-    backend: Any
-    circuit: QuantumCircuit | None
-    states: np.ndarray | None = None
-    counts: dict | None = None
-    shots: int | None = None
-    realisations: int = 1
-
-
-def mean_aligned_state(states: np.ndarray) -> np.ndarray:
-    """Average of realisations' ``(2, P, M)`` states, each first rotated so that the sum of its
-    ``anc = 0`` amplitudes is real and positive (the global phase readout removes)."""
-    states = np.asarray(states)
-    if len(states) == 1:
-        return states[0]
-    z = states[:, 0].sum(axis=(-2, -1))
-    phase = np.where(np.abs(z) > 0, np.conj(z) / np.where(np.abs(z) > 0, np.abs(z), 1.0), 1.0)
-    return (states * phase[:, None, None, None]).mean(axis=0)
-
-
-def _exact_or_sampled(label, circuit, states, shots, realisations, rng) -> NoisyRun:
-    """Exact states, or ``ceil(shots / K)`` shots sampled from each realisation and pooled."""
-    from ..emulator.spectral import sample_state
-
-    if shots is None:
-        return NoisyRun(label, circuit, states=states, realisations=realisations)
-    per = -(-shots // realisations)
-    counts: dict[int, int] = {}
-    for st in states:
-        for key, cnt in sample_state(st, per, rng).items():
-            counts[key] = counts.get(key, 0) + cnt
-    return NoisyRun(label, circuit, counts=counts, shots=per * realisations, realisations=realisations)
-
-
-def _is_backend(obj) -> bool:
-    from qiskit.providers import BackendV2
-
-    return isinstance(obj, BackendV2)
-
-
-def run_noisy(problem, schedule, noise, *, backend=None, shots: int | None = None, seed=0) -> NoisyRun:
-    """Run the denoising circuit of ``problem`` under ``noise`` (what ``qdn.denoise(noise=...)``
-    does).
-
-    ``noise`` is a :class:`PhaseNoise`, :class:`BitFlipNoise`, :class:`AerNoise`, a
-    ``qiskit_aer.noise.NoiseModel``, a ``BackendV2`` (its ``AerSimulator.from_backend`` noise:
-    the circuit is transpiled for the device, coupling map included) or a sequence of them (at
-    most one model or backend).
-
-    Backends and readouts:
-
-    * Phase and bit-flip noise are unitary per realisation. ``backend="emulator"`` (only noise on
-      the Fourier stages: :func:`emulate_noisy_state`) and ``"statevector"`` (Aer, K parameter
-      bindings in one job) read each realisation's state exactly; :mod:`qdn.api.signal` decodes each and
-      averages the decoded signals (averaged-trajectory exact readout). ``"aer"`` or a
-      ``BackendV2`` sample ``ceil(shots / K)`` shots per realisation and pool the counts; with
-      the emulator and ``shots`` each realisation's state is sampled likewise.
-    * An Aer noise model or a backend is a channel: sampled readout on Aer only
-      (``backend=None`` or ``"aer"``), the circuit lowered first (to the model's basis gates at
-      optimisation level 0, so no gate the model names is optimised away; for a backend, for its
-      target at level 1), then checked with :func:`check_noise_model_matches`.
-
-    ``backend=None`` follows :func:`qdn.api.signal.choose_backend` for unitary noise and means ``"aer"``
-    for a channel. ``seed`` seeds the noise draws and the simulators.
-    """
-    from ..execution.runs import check_fits, run_sampler, run_statevectors
-    from ..circuits.problem import build_circuit
-    from ..execution.readout import state_amplitudes
-
-    items = list(noise) if isinstance(noise, (list, tuple)) else [noise]
-    device = [x for x in items if _is_backend(x)]
-    comps = _components([x for x in items if not _is_backend(x)]) if len(device) < len(items) else ()
-    models = [c for c in comps if isinstance(c, AerNoise)]
-    if len(device) + len(models) > 1:
-        raise ValueError("give at most one Aer NoiseModel or backend as noise")
-    unitary = [c for c in comps if not isinstance(c, AerNoise)]
-    channel = bool(device or models)
-    num_qubits = problem.num_qubits
-    if backend is None:
-        if channel:
-            backend = "aer"
-        else:
-            from ..api.signal import choose_backend
-
-            backend = choose_backend(num_qubits)
-    if channel and backend != "aer":
-        raise ValueError(
-            f"a noise model or noisy backend is a channel: it runs with sampled readout on Aer "
-            f"(backend=None or 'aer'), not on {backend!r}"
-        )
-    realisations = max((c.realisations for c in unitary), default=1)
-    rng = np.random.default_rng(seed)
-    layout = problem.layout
-
-    if backend == "emulator":
-        circuit = build_circuit(problem, schedule)
-        nc = NoisyCircuit(circuit, unitary)
-        slots = _emulator_fourier(nc, layout.m, schedule.iterations)
-        states = []
-        for row in nc.draws(seed):
-            fourier = [None] * (2 * schedule.iterations + 2)
-            for slot, inst in slots.items():
-                fourier[slot] = nc.instance_unitary(inst, layout.m, row)
-            states.append(
-                emulate_noisy_state(problem.amplitudes, problem.thresholds, schedule, fourier,
-                                    two_sided=problem.two_sided)
-            )
-        return _exact_or_sampled("emulator", nc.circuit, np.array(states), shots, realisations, rng)
-
-    check_fits(num_qubits, backend)
-    sampled = backend != "statevector"
-    circuit = build_circuit(problem, schedule, measure=sampled)
-    staged = [c for c in unitary + models if c.stages is not None or not isinstance(c, AerNoise)]
-    nc = NoisyCircuit(circuit, staged) if staged else None
-    noisy = nc.circuit if nc is not None else circuit
-    draws = nc.draws(seed) if nc is not None else [[]]
-    params, values = nc.parameter_values(draws) if nc is not None else ([], np.zeros((1, 0)))
-    if not sampled:
-        full = run_statevectors(noisy, params, values, seed=seed)
-        states = np.array([state_amplitudes(sv, layout, problem.variant, problem.two_sided) for sv in full])
-        return _exact_or_sampled("statevector", noisy, states, shots, realisations, rng)
-    shots = 8192 if shots is None else shots
-    per = -(-shots // realisations)
-    if device:
-        from qiskit_aer import AerSimulator
-
-        sim = AerSimulator.from_backend(device[0], seed_simulator=seed)
-        counts = run_sampler(noisy, sim, shots=per, seed=seed, parameter_values=(params, values),
-                             check=lambda isa: check_noise_model_matches(isa, sim.options.noise_model))
-        label = f"aer+{getattr(device[0], 'name', 'backend')}"
-    elif models and models[0].stages is None:
-        nm = models[0].noise_model
-        counts = run_sampler(noisy, "aer", shots=per, seed=seed, parameter_values=(params, values),
-                             noise_model=nm, optimization_level=0,
-                             check=lambda isa: check_noise_model_matches(isa, nm))
-        label = "aer+noise_model"
-    else:
-        counts = run_sampler(noisy, backend, shots=per, seed=seed, parameter_values=(params, values))
-        label = backend
-    return NoisyRun(label, noisy, counts=counts, shots=per * realisations, realisations=realisations)

@@ -1,0 +1,80 @@
+"""The planner: data and options in, a :class:`Plan` out — the problem the executor runs (1-D
+windows or 2-D patches, amplitudes, thresholds, mean codes), its schedule, and the amplitude
+map that decodes the readout. :func:`qdn.denoise`, :func:`qdn.denoise_image` (one plan per
+cycle-spin shift) and :func:`qdn.hardware.build_program` all plan here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..circuits.amplification import Schedule, make_schedule
+from ..circuits.layout import Layout
+from ..circuits.problem import DenoisingProblem
+from ..classical.amplitude_map import AmplitudeMap
+from ..classical.thresholds import ThresholdSpec, resolve_thresholds
+from ..classical.windows import from_windows, to_windows
+from ..execution.executor import Readout
+
+__all__ = ["Plan", "plan"]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A planned denoising run: ``problem`` under ``schedule``; ``amplitude_map`` maps samples to
+    amplitudes and back."""
+
+    problem: DenoisingProblem
+    schedule: Schedule
+    amplitude_map: AmplitudeMap
+
+    @property
+    def layout(self) -> Layout:
+        return self.problem.layout
+
+    @property
+    def weight(self) -> float:
+        return self.problem.weight
+
+    @property
+    def total(self) -> float:
+        """Sum of the encoded amplitudes: the scale the readout restores."""
+        return float(np.sum(self.problem.amplitudes))
+
+    def decode(self, readout: Readout) -> np.ndarray:
+        """Denoised samples, in the data's shape, from a readout of this plan's problem."""
+        windows = self.amplitude_map.decode(readout.amplitudes(self.total))
+        return from_windows(windows, self.layout.shape)
+
+
+def plan(
+    data: np.ndarray,
+    window: int,
+    *,
+    threshold: ThresholdSpec = "auto",
+    schedule: str = "exact",
+    variant: str = "register",
+    mask: str = "two-sided",
+    encoding: str = "linear",
+    floor: float = 0.25,
+    mean_bits: int = 4,
+    min_weight: float | None = None,
+    delta: float = 0.05,
+    sigma: float | None = None,
+    amplitude_map: AmplitudeMap | None = None,
+) -> Plan:
+    """Plan the denoising of ``data`` (validated; every side a power of two and >= ``window``).
+
+    ``data.ndim`` = 1 cuts windows of ``window`` samples, 2 cuts ``window x window`` patches.
+    ``sigma`` (``threshold="auto"``) defaults to the MAD estimate from ``data``;
+    ``amplitude_map`` (default: fitted to ``data``) lets shifted copies share one map.
+    """
+    layout = Layout.for_shape(data.shape, window, mean_bits)
+    amap = amplitude_map or AmplitudeMap.fit(data, encoding, floor=floor, bits=mean_bits)
+    windows = to_windows(data, window, data.ndim)
+    taus = resolve_thresholds(windows, threshold, mask=mask, sigma=sigma, signal=data, grid=layout.grid_shape)
+    means = windows.reshape(layout.P, -1).mean(axis=1)
+    problem = DenoisingProblem(layout, amap.amplitudes(windows), taus, amap.quantize_mean(means, mean_bits), variant, mask)
+    return Plan(problem, make_schedule(schedule, problem.weight, min_weight=min_weight, delta=delta), amap)

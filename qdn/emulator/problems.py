@@ -1,0 +1,40 @@
+"""``emulate(problem, schedule)``: the emulator's readout state of any problem the executor
+runs, a registry (``functools.singledispatch``) over the problem types; the same numbers as the
+circuit's statevector on the readout registers."""
+
+from __future__ import annotations
+
+from functools import singledispatch
+
+import numpy as np
+from qiskit.quantum_info import Statevector
+
+from .baselines import qft_filter_state, qwt_filter_state
+from .spectral import emulate_quantum_state, emulate_state
+from ..circuits.amplification import Schedule
+from ..circuits.baselines import BaselineProblem
+from ..circuits.problem import DenoisingProblem
+
+__all__ = ["emulate"]
+
+
+@singledispatch
+def emulate(problem, schedule: Schedule | None) -> np.ndarray:
+    """Readout state of ``problem`` after ``schedule``, computed without a circuit."""
+    raise TypeError(f"no emulator registered for {type(problem).__name__}")
+
+
+@emulate.register
+def _(problem: DenoisingProblem, schedule: Schedule) -> np.ndarray:
+    if problem.process is not None:  # quantum input: the process's amplitudes in the anc = 0 branch
+        psi = Statevector(problem.process).data.reshape(problem.layout.P, problem.layout.M)
+        return emulate_quantum_state(psi, problem.thresholds, schedule, two_sided=problem.two_sided)[0]
+    state, _ = emulate_state(problem.amplitudes, problem.thresholds, schedule, mask=problem.mask, ndim=problem.layout.ndim)
+    return state
+
+
+@emulate.register
+def _(problem: BaselineProblem, schedule: Schedule | None) -> np.ndarray:
+    if problem.method == "qft":
+        return qft_filter_state(problem.amplitudes, problem.cutoff)
+    return qwt_filter_state(problem.amplitudes, problem.cutoff, wavelet=problem.wavelet)
