@@ -79,8 +79,7 @@ import numpy as np
 from .plan import plan
 from .results import ImageDenoiseResult
 from ..circuits.amplification import SCHEDULES
-from ..circuits.layout import Layout, work_size
-from ..circuits.registers import VARIANTS
+from ..circuits.layout import VARIANTS, WORK_QUBITS, Layout, work_size
 from ..classical.amplitude_map import AmplitudeMap
 from ..classical.thresholds import ThresholdSpec, mad_sigma
 from ..common.progress import progress
@@ -220,7 +219,7 @@ def denoise_image(
     amap = AmplitudeMap.fit(padded, encoding, floor=floor, bits=mean_bits)
     if isinstance(threshold, str) and threshold == "auto" and sigma is None:
         sigma = mad_sigma(img)
-    circuit_ok = not (variant == "register" and shape == "radial")
+    circuit_ok = (2, variant, shape) in WORK_QUBITS  # register + radial has no circuit: emulator only
     if backend is None:
         layout = Layout.for_shape(padded.shape, window, mean_bits)
         backend = choose_backend(layout.num_qubits(variant, shape)) if circuit_ok else "emulator"

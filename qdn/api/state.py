@@ -31,6 +31,7 @@ from ..execution.runs import run_sampler
 from ..circuits.layout import Layout
 from ..circuits.problem import DenoisingProblem
 from ..classical.thresholds import frequency_mask, max_threshold, side_mask
+from ..common.registry import unknown
 
 __all__ = [
     "denoise_state",
@@ -158,7 +159,7 @@ def denoise_state(
     if isinstance(threshold, str):
         raise ValueError("threshold 'auto' needs the samples; for a quantum input give an int, an array or a callable of the mean")
     if schedule not in ("fixed-point", "exact"):
-        raise ValueError(f"unknown schedule {schedule!r} for quantum input; valid: 'fixed-point', 'exact'")
+        raise ValueError(unknown("schedule", schedule, ("fixed-point", "exact"), extra="(for quantum input)"))
     shots_for_means = 4 * layout.P if shots_for_means is None else int(shots_for_means)
     if shots_for_means < 1:
         raise ValueError("shots_for_means must be positive")

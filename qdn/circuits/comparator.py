@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from qiskit import QuantumCircuit
 from qiskit.circuit import AncillaRegister, QuantumRegister
+from ..common.registry import unknown
 
 __all__ = ["carry_flag", "leq_flag", "wrap_flag", "comparator_circuit"]
 
@@ -69,5 +70,5 @@ def comparator_circuit(num_bits: int, kind: str = "leq") -> QuantumCircuit:
     elif kind == "wrap":
         wrap_flag(qc, list(x), list(y), cin[0], flag[0])
     else:
-        raise ValueError(f"unknown comparator kind {kind!r}; valid: 'leq', 'wrap'")
+        raise ValueError(unknown("comparator kind", kind, ("leq", "wrap")))
     return qc

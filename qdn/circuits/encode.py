@@ -30,7 +30,7 @@ from qiskit.circuit.library import CXGate, XGate
 from qiskit.synthesis import synth_mcx_1_clean_kg24, synth_mcx_2_clean_kg24
 
 from .gates import controlled_x_on_value
-from .layout import Layout
+from .layout import Layout, holds_codes
 from .multiplexor import MultiplexedRY
 from .registers import frame, reg
 
@@ -235,7 +235,7 @@ def encode_circuit(
     """
     qc = frame(layout, variant, mask, name="encode")
     amplitude_encoding(qc, angles)
-    if variant == "register":
+    if holds_codes(variant):
         set_window_codes(qc, mean_codes, thresholds, synthesize_mcx=synthesize_mcx)
     return qc
 
@@ -264,6 +264,6 @@ def process_encoding(
     qc = frame(layout, variant, mask, name="encode")
     gate = process.to_gate(label="process")
     qc.append(gate, reg(qc, "i") + reg(qc, "j"))
-    if variant == "register":
+    if holds_codes(variant):
         set_window_codes(qc, mean_codes, thresholds, synthesize_mcx=synthesize_mcx)
     return qc

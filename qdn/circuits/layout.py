@@ -5,14 +5,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..common.registry import unknown
+from ..common.registry import lookup, unknown
 from ..common.validation import is_power_of_two
 
-__all__ = ["Layout", "REGISTER_ORDER", "WORK_QUBITS", "work_size"]
+__all__ = ["Layout", "REGISTER_ORDER", "VARIANTS", "WORK_QUBITS", "holds_codes", "work_size"]
 
 #: Order in which registers are added to every qdn circuit (little-endian: ``i`` holds the
 #: least significant qubits). Work qubits of the comparator come last.
 REGISTER_ORDER = ("i", "mean", "j", "thre", "anc")
+
+#: Circuit variants -> whether the window codes (mean and cutoff) live in qubit registers
+#: (``mean``, ``thre``: the paper's layout) or are classical constants of the circuit.
+VARIANTS = {"register": True, "compact": False}
+
+
+def holds_codes(variant: str) -> bool:
+    """Whether ``variant`` holds the ``mean``/``thre`` registers (:data:`VARIANTS`)."""
+    return lookup(VARIANTS, "variant", variant)
+
 
 #: Comparator work qubits per (window dimensions, variant, mask): register variant a carry-in
 #: and one flag per spectrum side and axis; compact variant one comparator result per side and
@@ -32,8 +42,7 @@ def work_size(ndim: int, variant: str, mask: str) -> int:
     """Work qubits of the circuit for ``ndim``-D windows, ``variant`` and ``mask``."""
     key = (ndim, variant, "separable" if ndim > 1 and mask == "two-sided" else mask)
     if key not in WORK_QUBITS:
-        if variant not in {k[1] for k in WORK_QUBITS}:
-            raise ValueError(unknown("variant", variant, ("register", "compact")))
+        holds_codes(variant)  # an unknown variant is named as such
         if ndim > 1 and mask == "radial":
             raise ValueError(
                 "the radial oracle exists for variant='compact' only (a register comparison of "
@@ -140,5 +149,5 @@ class Layout:
 
     def num_qubits(self, variant: str = "register", mask: str = "two-sided") -> int:
         """Total qubits of the assembled circuit, work qubits included."""
-        extra = self.a + self.b if variant == "register" else 0
+        extra = self.a + self.b if holds_codes(variant) else 0
         return self.m + self.p + 1 + extra + work_size(self.ndim, variant, mask)

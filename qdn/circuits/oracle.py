@@ -34,7 +34,7 @@ from qiskit.circuit.library import DiagonalGate, IntegerComparatorGate
 
 from .gates import controlled_x_on_value, pattern_phase
 from .comparator import leq_flag, wrap_flag
-from .layout import Layout
+from .layout import Layout, holds_codes
 from .registers import frame, reg
 from ..classical.thresholds import frequency_mask, max_threshold
 from ..common.registry import unknown
@@ -229,7 +229,7 @@ def oracle_circuit(
 
         work_size(*key)  # raises the message that names the problem
         raise ValueError(unknown("oracle", key, ORACLES))
-    if variant == "compact":
+    if not holds_codes(variant):
         if thresholds is None:
             raise ValueError(f"the compact oracle needs the per-{'window' if layout.ndim == 1 else 'patch'} thresholds")
         thresholds = np.asarray(thresholds, dtype=np.int64).ravel()

@@ -21,7 +21,8 @@ from .layout import Layout
 from .oracle import oracle_circuit
 from .qft import windowed_qft
 from ..classical.reference import marked_weight
-from .registers import VARIANTS, frame, reg
+from .layout import VARIANTS
+from .registers import frame, reg
 from ..common.registry import check_choice
 
 __all__ = ["DenoisingProblem", "build_circuit"]

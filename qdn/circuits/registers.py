@@ -5,11 +5,9 @@ from __future__ import annotations
 from qiskit import QuantumCircuit
 from qiskit.circuit import AncillaRegister, QuantumRegister
 
-from .layout import Layout, work_size
+from .layout import Layout, holds_codes, work_size
 
-__all__ = ["VARIANTS", "frame", "reg", "reflection_qubits"]
-
-VARIANTS = ("register", "compact")
+__all__ = ["frame", "reg", "reflection_qubits"]
 
 
 def frame(layout: Layout, variant: str = "register", mask: str = "two-sided", name: str = "qdn") -> QuantumCircuit:
@@ -20,11 +18,11 @@ def frame(layout: Layout, variant: str = "register", mask: str = "two-sided", na
     absent (a single window); ``work`` has :func:`~qdn.circuits.layout.work_size` qubits.
     """
     regs: list = [QuantumRegister(layout.m, "i")]
-    if variant == "register":
+    if holds_codes(variant):
         regs.append(QuantumRegister(layout.a, "mean"))
     if layout.p:
         regs.append(QuantumRegister(layout.p, "j"))
-    if variant == "register":
+    if holds_codes(variant):
         regs.append(QuantumRegister(layout.b, "thre"))
     regs.append(QuantumRegister(1, "anc"))
     regs.append(AncillaRegister(work_size(layout.ndim, variant, mask), "work"))

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from ..common.registry import unknown
 
 __all__ = ["AmplitudeMap", "ENCODINGS"]
 
@@ -36,7 +37,7 @@ class AmplitudeMap:
     @classmethod
     def fit(cls, y: np.ndarray, kind: str = "linear", *, floor: float = 0.25, bits: int = 4):
         if kind not in ENCODINGS:
-            raise ValueError(f"unknown encoding {kind!r}; valid: {', '.join(map(repr, ENCODINGS))}")
+            raise ValueError(unknown("encoding", kind, ENCODINGS))
         if not 0.0 < floor < 1.0:
             raise ValueError(f"floor must lie in (0, 1), got {floor}")
         lo, hi = float(np.min(y)), float(np.max(y))

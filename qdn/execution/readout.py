@@ -21,7 +21,7 @@ from functools import singledispatch
 import numpy as np
 
 from ..circuits.baselines import BaselineProblem
-from ..circuits.layout import Layout, work_size
+from ..circuits.layout import Layout, holds_codes, work_size
 from ..circuits.problem import DenoisingProblem
 
 __all__ = [
@@ -43,14 +43,14 @@ def state_amplitudes(state: np.ndarray, layout: Layout, variant: str = "register
     """
     state = np.asarray(state).ravel()
     w = work_size(layout.ndim, variant, mask)
-    if variant == "register":
+    if holds_codes(variant):
         shape = (1 << w, 2, 1 << layout.b, layout.P, 1 << layout.a, layout.M)
     else:
         shape = (1 << w, 2, layout.P, layout.M)
     if state.size != int(np.prod(shape)):
         raise ValueError(f"statevector has {state.size} amplitudes, expected {int(np.prod(shape))}")
     arr = state.reshape(shape)[0]
-    if variant == "register":
+    if holds_codes(variant):
         arr = arr.sum(axis=(1, 3))
     return arr.reshape((2, layout.P) + layout.window_shape)
 

@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from ..io.atomic import atomic_write_bytes, fsync_dir, write_bytes
+from ..common.registry import unknown
 
 __all__ = [
     "DEFAULT_ROOT",
@@ -381,7 +382,7 @@ class Journal:
     def update_job(self, run_id: str, job: int, **fields: Any) -> RunRecord:
         """Set fields of job ``job`` (``status``, ``job_id``, ``error``, ...) atomically."""
         if "status" in fields and fields["status"] not in JOB_STATUSES:
-            raise ValueError(f"unknown job status {fields['status']!r}; valid: {', '.join(JOB_STATUSES)}")
+            raise ValueError(unknown("job status", fields["status"], JOB_STATUSES))
         with self._locked(run_id) as rec:
             row = rec.data["jobs"][job]
             row.update(fields)

@@ -19,14 +19,14 @@ import numpy as np
 from qiskit import QuantumCircuit
 
 from ..api.results import DenoiseResult
-from ..circuits.amplification import SCHEDULES, Schedule, make_schedule
+from ..api.plan import plan
+from ..circuits.amplification import Schedule, make_schedule
 from ..circuits.layout import Layout
 from ..circuits.problem import DenoisingProblem, build_circuit
-from ..circuits.registers import VARIANTS
 from ..classical.amplitude_map import AmplitudeMap
-from ..classical.thresholds import resolve_thresholds, side_mask
+from ..classical.thresholds import side_mask
 from ..common.validation import as_signal, check_window, pad_pow2
-from ..execution.readout import counts_amplitudes, rescale
+from ..execution.readout import kept_from_counts, rescale
 from .resources import make_problem
 
 __all__ = [
@@ -48,9 +48,9 @@ DEFAULT_VARIANT = "compact"
 class QdnProgram:
     """The qdn circuit of one signal plus what is needed to decode its counts.
 
-    Built by :func:`build_program` from the same pieces :func:`qdn.denoise` uses (``Layout``,
-    ``AmplitudeMap``, ``resolve_thresholds``, ``DenoisingProblem``, ``make_schedule``,
-    ``build_circuit``). ``amplitude_map`` is ``None`` for :func:`synthetic_program` (sizes only).
+    Built by :func:`build_program` with the planner :func:`qdn.denoise` uses
+    (:func:`qdn.api.plan.plan`), decoded with the executor's readout
+    (:func:`qdn.execution.readout.kept_from_counts`). ``amplitude_map`` is ``None`` for :func:`synthetic_program` (sizes only).
 
     Attributes
     ----------
@@ -93,8 +93,7 @@ class QdnProgram:
         """Denoised signal from integer counts of ``meas`` (as :func:`qdn.denoise` decodes)."""
         if self.amplitude_map is None:
             raise ValueError("this program has no amplitude map (synthetic sizes only); nothing to decode")
-        good, _ = counts_amplitudes(counts, self.layout)
-        c_hat = rescale(good, self.amplitude_total)
+        c_hat = rescale(kept_from_counts(self.problem, counts), self.amplitude_total)
         return self.amplitude_map.decode(c_hat).ravel()[: self.n_orig]
 
     def result(self, counts: Mapping[int, int], *, backend: str, shots: int | None) -> DenoiseResult:
@@ -149,23 +148,13 @@ def build_program(
     n_orig = y.size
     if y.size < 2:
         raise ValueError(f"signal needs at least 2 samples, got {y.size}")
-    if schedule not in SCHEDULES:
-        raise ValueError(f"unknown schedule {schedule!r}; valid: {', '.join(map(repr, SCHEDULES))}")
-    if variant not in VARIANTS:
-        raise ValueError(f"unknown variant {variant!r}; valid: {', '.join(map(repr, VARIANTS))}")
     if not isinstance(mean_bits, (int, np.integer)) or mean_bits < 1:
         raise ValueError(f"mean_bits must be a positive integer, got {mean_bits!r}")
     y = pad_pow2(y, pad=pad)
     window = check_window(window, y.size)
-    layout = Layout.from_sizes(y.size, window, mean_bits)
-    amap = AmplitudeMap.fit(y, encoding, floor=floor, bits=mean_bits)
-    windows = y.reshape(layout.P, layout.M)
-    taus = resolve_thresholds(windows, threshold, mask=side_mask(two_sided), signal=y)
-    amps = amap.amplitudes(windows)
-    problem = DenoisingProblem(
-        layout, amps, taus, amap.quantize_mean(windows.mean(axis=1), mean_bits), variant, side_mask(two_sided)
-    )
-    sched = make_schedule(schedule, problem.weight, min_weight=min_weight, delta=delta)
+    p = plan(y, window, threshold=threshold, schedule=schedule, variant=variant, mask=side_mask(two_sided),
+             encoding=encoding, floor=floor, mean_bits=mean_bits, min_weight=min_weight, delta=delta)
+    taus = p.problem.thresholds
     params = {
         "signal": [float(v) for v in as_signal(signal)],
         "window": int(window),
@@ -181,7 +170,7 @@ def build_program(
         "min_weight": None if min_weight is None else float(min_weight),
         "delta": float(delta),
     }
-    return QdnProgram(problem, sched, params, amap, float(amps.sum()), n_orig)
+    return QdnProgram(p.problem, p.schedule, params, p.amplitude_map, p.total, n_orig)
 
 
 def program_from_params(params: Mapping[str, Any]) -> QdnProgram:

@@ -64,12 +64,13 @@ from qiskit.transpiler import generate_preset_pass_manager
 
 from ..circuits.amplification import amplification_round, make_schedule
 from ..circuits.encode import amplitude_encoding, set_window_codes
-from ..circuits.layout import Layout
+from ..circuits.layout import Layout, holds_codes
 from ..circuits.multiplexor import hls_config
 from ..circuits.problem import DenoisingProblem, build_circuit
 from ..circuits.registers import frame
 from ..classical.thresholds import side_mask
 from .cost import circuit_counts
+from ..common.registry import unknown as unknown_choice
 
 __all__ = [
     "GENERIC_BASIS",
@@ -342,7 +343,7 @@ def stage_circuits(problem: DenoisingProblem, stages: Iterable[str] = STAGES) ->
             qc = frame(layout, variant, mask, name="encoding")
             amplitude_encoding(qc, _angles(problem))
         elif stage == "value_setting":
-            if variant != "register":
+            if not holds_codes(variant):
                 continue
             qc = frame(layout, variant, mask, name="value_setting")
             set_window_codes(qc, problem.mean_codes, problem.thresholds)
@@ -397,7 +398,7 @@ def _pass_manager(target: str, optimization_level: int, seed: int):
             optimization_level=optimization_level, backend=_torino(), seed_transpiler=seed,
             hls_config=hls_config(),
         )
-    raise ValueError(f"unknown target {target!r}; valid: 'generic', 'torino'")
+    raise ValueError(unknown_choice("target", target, ("generic", "torino")))
 
 
 def circuit_cost(
