@@ -339,7 +339,7 @@ def table_header(torino: bool = True) -> str:
         "seed_transpiler=0, hls_config=...)`, routing included. Stages: `encoding` = H + one UCRY multiplexor; "
         "`value_setting` = mean and threshold codes (register variant); `encode` = both; `oracle` "
         "with phase pi; one `amplification_round` of the exact schedule; `qft` on `i`; `pipeline` "
-        "= the whole circuit without measurement (see `qdn/resources.py`).\n"
+        "= the whole circuit without measurement (see `qdn/hardware/resources.py`).\n"
         + ("\n" + "\n".join(notes) + "\n" if notes else "")
         + "\n"
     )

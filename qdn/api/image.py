@@ -84,7 +84,7 @@ from ..classical.amplitude_map import AmplitudeMap
 from ..classical.thresholds import ThresholdSpec, mad_sigma
 from ..common.progress import progress
 from ..common.registry import check_choice, lookup
-from ..common.validation import as_signal, check_window, pad_pow2
+from ..common.validation import as_signal, check_bool, check_int, check_seed, check_window, pad_pow2
 from ..execution.backends import check_backend, check_shots, choose_backend
 from ..execution.executor import execute
 
@@ -148,8 +148,8 @@ def _checked(image, window, shape, schedule, variant, backend, shots, mean_bits,
     check_choice("variant", variant, VARIANTS)
     check_shots(shots)
     check_backend(backend)
-    if not isinstance(mean_bits, (int, np.integer)) or mean_bits < 1:
-        raise ValueError(f"mean_bits must be a positive integer, got {mean_bits!r}")
+    check_int(mean_bits, "mean_bits", minimum=1)
+    check_bool(pad, "pad")
     padded = pad_pow2(img, pad=pad, name="image")  # by reflection; cropped back at the end
     window = check_window(window, padded.shape, name="image")
     if backend not in (None, "emulator"):
@@ -215,6 +215,7 @@ def denoise_image(
     ImageDenoiseResult
     """
     img, padded, window = _checked(image, window, shape, schedule, variant, backend, shots, mean_bits, pad)
+    check_seed(seed)
     shifts = _shifts(cycle_spins, window, threshold)
     amap = AmplitudeMap.fit(padded, encoding, floor=floor, bits=mean_bits)
     if isinstance(threshold, str) and threshold == "auto" and sigma is None:

@@ -17,7 +17,7 @@ from .results import DenoiseResult, ImageDenoiseResult
 from ..classical.denoisers import CLASSICAL_METHODS
 from ..classical.thresholds import side_mask
 from ..common.registry import lookup
-from ..common.validation import as_signal, check_window, pad_pow2
+from ..common.validation import as_signal, check_bool, check_int, check_seed, check_window, data_ndim, pad_pow2
 from ..execution.backends import check_backend, check_shots
 from ..execution.executor import execute
 from ..noise.runs import NoisyExecution
@@ -167,12 +167,14 @@ def denoise(
         raise ValueError(f"wavelet= applies to method='qwt' only, not {method!r}")
     check_backend(backend)
     check_shots(shots)
-    if not isinstance(mean_bits, (int, np.integer)) or mean_bits < 1:
-        raise ValueError(f"mean_bits must be a positive integer, got {mean_bits!r}")
+    check_seed(seed)
+    check_int(mean_bits, "mean_bits", minimum=1)
+    check_bool(two_sided, "two_sided")
+    check_bool(pad, "pad")
     options = dict(threshold=threshold, schedule=schedule, variant=variant, backend=backend, shots=shots, seed=seed,
                    encoding=encoding, floor=floor, mean_bits=mean_bits, min_weight=min_weight, delta=delta,
                    wavelet=wavelet)
-    if np.ndim(y) == 2 and not isinstance(y, str):
+    if data_ndim(y) == 2 and not isinstance(y, str):
         return _denoise_2d(y, window, method, pad=pad, noise=noise, two_sided=two_sided, **options)
     y = as_signal(y)
     n_orig = y.size

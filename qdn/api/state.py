@@ -24,13 +24,14 @@ from qiskit import ClassicalRegister, QuantumCircuit
 from qiskit.circuit.library import QFTGate
 from qiskit.quantum_info import Statevector
 
-from ..common.validation import check_window
+from ..common.validation import check_bool, check_int, check_seed, check_window
+from ..execution.backends import check_backend, check_shots
 from ..circuits.amplification import Schedule, exact_schedule, fixed_point_schedule
 from ..execution.executor import execute
 from ..execution.runs import run_sampler
 from ..circuits.layout import Layout
 from ..circuits.problem import DenoisingProblem
-from ..classical.thresholds import frequency_mask, max_threshold, side_mask
+from ..classical.thresholds import fixed_cutoffs, frequency_mask, max_threshold, side_mask
 from ..common.registry import unknown
 
 __all__ = [
@@ -149,6 +150,12 @@ def denoise_state(
     shots : int, optional
         Sampled readout of the denoised state (``None``: exact amplitudes).
     """
+    check_backend(backend)
+    check_shots(shots)
+    check_seed(seed)
+    check_int(mean_bits, "mean_bits", minimum=1)
+    check_bool(two_sided, "two_sided")
+    check_int(shots_for_weight, "shots_for_weight", minimum=1)
     if not isinstance(process, QuantumCircuit):
         raise ValueError(f"process must be a QuantumCircuit, got {type(process).__name__}")
     if process.num_clbits or any(inst.operation.name in ("measure", "reset") for inst in process.data):
@@ -160,9 +167,7 @@ def denoise_state(
         raise ValueError("threshold 'auto' needs the samples; for a quantum input give an int, an array or a callable of the mean")
     if schedule not in ("fixed-point", "exact"):
         raise ValueError(unknown("schedule", schedule, ("fixed-point", "exact"), extra="(for quantum input)"))
-    shots_for_means = 4 * layout.P if shots_for_means is None else int(shots_for_means)
-    if shots_for_means < 1:
-        raise ValueError("shots_for_means must be positive")
+    shots_for_means = 4 * layout.P if shots_for_means is None else check_int(shots_for_means, "shots_for_means", minimum=1)
     emulate = backend == "emulator"
     psi = Statevector(process).data if emulate else None
     calls = shots_for_means
@@ -170,12 +175,7 @@ def denoise_state(
     weights = estimate_window_weights(process, layout, shots_for_means, seed=seed, backend=backend, statevector=psi)
     means = np.sqrt(weights / layout.M) * np.sqrt(layout.N)
     t_max = max_threshold(layout.M, side_mask(two_sided))
-    if callable(threshold):
-        taus = np.array([int(threshold(float(a))) for a in means])
-    else:
-        taus = np.broadcast_to(np.asarray(threshold), (layout.P,)).astype(np.int64)
-    if taus.min() < 0 or taus.max() > t_max:
-        raise ValueError(f"thresholds must lie in [0, {t_max}], got [{taus.min()}, {taus.max()}]")
+    taus = fixed_cutoffs(threshold, means, t_max)
     codes = np.rint(means / max(means.max(), 1e-300) * (2**mean_bits - 1)).astype(np.int64)
 
     weight_estimate = None

@@ -41,6 +41,11 @@ class AmplitudeMap:
         if not 0.0 < floor < 1.0:
             raise ValueError(f"floor must lie in (0, 1), got {floor}")
         lo, hi = float(np.min(y)), float(np.max(y))
+        if not np.isfinite(hi - lo):
+            raise ValueError(
+                f"signal range [{lo:.3g}, {hi:.3g}] overflows float64 (max - min > {np.finfo(float).max:.3g}); "
+                "rescale the data"
+            )
         if hi == lo:
             raise ValueError(
                 f"signal is constant (every sample equals {lo:g}): the amplitude map needs a "

@@ -38,6 +38,7 @@ __all__ = [
     "mad_sigma",
     "max_threshold",
     "frequency_mask",
+    "fixed_cutoffs",
 ]
 
 ThresholdSpec = Union[int, str, np.ndarray, Callable[[float], int]]
@@ -132,7 +133,8 @@ def _as_cutoffs(taus: np.ndarray, t_max: int, what: str, where: str) -> np.ndarr
         if not np.all(np.isfinite(taus)):
             raise ValueError(f"{what} contains non-finite values")
         if not np.all(taus == np.round(taus)):
-            raise ValueError(f"{what} must be whole numbers of frequency bins, got {taus}")
+            bad = taus.ravel()[np.flatnonzero(taus.ravel() != np.round(taus.ravel()))[0]]
+            raise ValueError(f"{what} must be whole numbers of frequency bins, got {bad!r}")
     taus = taus.astype(np.int64)
     if taus.min() < 0 or taus.max() > t_max:
         raise ValueError(f"{what} must lie in [0, {t_max}] for {where}, got values in [{taus.min()}, {taus.max()}]")
@@ -165,9 +167,31 @@ def resolve_thresholds(
                                      extra=f"an int, an array with one entry per {unit}, or a callable of the {unit} mean"))
         if sigma is None:
             sigma = mad_sigma(windows.reshape(P, -1).ravel() if signal is None else signal)
+        # SURE's argmin does not change when data and sigma scale together: normalise, so that
+        # squared spectra neither overflow (|y| ~ 1e154) nor underflow to 0 (|y| ~ 1e-165)
+        scale = float(np.max(np.abs(windows)))
+        if scale > 0:
+            windows, sigma = windows / scale, sigma / scale
         return sure_thresholds(windows, sigma, mask, ndim)
+    return fixed_cutoffs(threshold, windows.reshape(P, -1).mean(axis=1), t_max, unit=unit, where=where, grid=grid)
+
+
+def fixed_cutoffs(
+    threshold: ThresholdSpec,
+    means: np.ndarray,
+    t_max: int,
+    *,
+    unit: str = "window",
+    where: str = "this window",
+    grid: tuple[int, ...] | None = None,
+) -> np.ndarray:
+    """Per-window cutoffs from an int, an array (shape ``(P,)`` or ``grid``) or a callable of the
+    window ``means`` — every form but ``"auto"`` — checked to be whole numbers in ``[0, t_max]``."""
+    P = len(means)
+    if isinstance(threshold, str):
+        raise ValueError(unknown("threshold", threshold, ("auto",),
+                                 extra=f"an int, an array with one entry per {unit}, or a callable of the {unit} mean"))
     if callable(threshold):
-        means = windows.reshape(P, -1).mean(axis=1)
         return _as_cutoffs(np.array([threshold(float(a)) for a in means]), t_max,
                            "thresholds returned by the callable", where)
     if isinstance(threshold, (bool, np.bool_)):

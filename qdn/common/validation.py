@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["as_signal", "check_window", "is_power_of_two", "next_pow2", "pad_pow2"]
+__all__ = [
+    "as_signal",
+    "check_window",
+    "check_int",
+    "check_bool",
+    "check_seed",
+    "data_ndim",
+    "is_power_of_two",
+    "next_pow2",
+    "pad_pow2",
+]
 
 
 def is_power_of_two(x: int) -> bool:
@@ -16,9 +26,14 @@ def as_signal(y, *, name: str = "signal", ndim: int = 1) -> np.ndarray:
     if np.iscomplexobj(y):
         raise ValueError(f"{name} must be real-valued, got a complex array")
     try:
-        arr = np.asarray(y, dtype=float)
-    except (TypeError, ValueError) as exc:
+        raw = np.asarray(y)
+    except (TypeError, ValueError) as exc:  # ragged nested lists
         raise ValueError(f"{name} must be an array of real numbers: {exc}") from None
+    # strings ("1.5"), booleans and objects are not samples, even where NumPy would convert them
+    if raw.dtype.kind not in "iuf":
+        what = {"b": "booleans", "U": "strings", "S": "bytes", "O": "objects"}.get(raw.dtype.kind, str(raw.dtype))
+        raise ValueError(f"{name} must be an array of real numbers, got {what}")
+    arr = raw.astype(float)
     if arr.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D, got an array of shape {arr.shape}")
     if arr.size == 0:
@@ -71,3 +86,35 @@ def pad_pow2(x: np.ndarray, *, pad: bool = True, square: bool = False, name: str
             what = f"{name} sides {x.shape} are not powers of two"
         raise ValueError(f"{what}; pass pad=True to pad by reflection")
     return np.pad(x, [(0, t - s) for t, s in zip(target, x.shape)], mode="symmetric")
+
+
+def data_ndim(y, *, name: str = "signal") -> int:
+    """Dimensions of array-like ``y``; ``ValueError`` for ragged nested lists."""
+    try:
+        return int(np.ndim(y))
+    except ValueError as exc:
+        raise ValueError(f"{name} must be an array of real numbers: {exc}") from None
+
+
+def check_int(value, name: str, *, minimum: int | None = None) -> int:
+    """``value`` as an ``int`` (not a bool, not a float), at least ``minimum``."""
+    if not isinstance(value, (int, np.integer)) or isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def check_bool(value, name: str) -> bool:
+    """``value`` must be ``True`` or ``False`` (not a string such as "no")."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_seed(seed) -> None:
+    """A seed is None, a non-negative integer, or a NumPy ``SeedSequence`` / ``Generator``."""
+    if seed is None or isinstance(seed, (np.random.SeedSequence, np.random.Generator)):
+        return
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, (bool, np.bool_)) or seed < 0:
+        raise ValueError(f"seed must be None or a non-negative integer, got {seed!r}")

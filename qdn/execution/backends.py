@@ -11,6 +11,7 @@ import os
 from typing import Any
 
 import numpy as np
+from qiskit.providers import BackendV2
 
 from ..common.registry import unknown
 
@@ -96,10 +97,15 @@ def backend_label(backend: Any) -> str:
 
 
 def check_backend(backend: Any) -> None:
-    """Raise ``ValueError`` for a backend name qdn does not know (objects pass: they are
-    ``BackendV2`` instances, checked when they run)."""
+    """Raise ``ValueError`` for a backend name qdn does not know, or an object that is not a
+    ``qiskit.providers.BackendV2`` (Aer simulators and IBM backends are)."""
     if isinstance(backend, str) and backend not in BACKEND_NAMES:
         raise ValueError(unknown("backend", backend, ("None",) + BACKEND_NAMES, extra="or a BackendV2"))
+    if backend is not None and not isinstance(backend, (str, BackendV2)):
+        raise ValueError(
+            f"backend must be None, {', '.join(map(repr, BACKEND_NAMES))} or a BackendV2 instance, "
+            f"got {type(backend).__name__} {backend!r:.60}"
+        )
 
 
 def check_shots(shots: Any) -> None:
