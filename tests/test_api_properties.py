@@ -127,3 +127,20 @@ def test_denoise_state_validates_at_the_front_door(kwargs, match):
     kwargs = {"backend": "emulator", **kwargs}
     with pytest.raises(ValueError, match=match):
         qdn.denoise_state(process, 4, **kwargs)
+
+
+def test_variant_default_follows_the_backend():
+    from qiskit_aer import AerSimulator
+
+    from qdn.execution.backends import default_variant
+
+    assert default_variant(None) == default_variant("emulator") == default_variant("statevector") == "register"
+    assert default_variant("aer") == "register"
+    assert default_variant(AerSimulator()) == "compact"
+    assert default_variant("statevector", noisy=True) == "compact"
+    y = np.sin(np.arange(16) / 2) + 2
+    ideal = qdn.denoise(y, 4, threshold=1, backend="statevector")
+    assert ideal.circuit.metadata["variant"] == "register"
+    device = qdn.denoise(y, 4, threshold=1, backend=AerSimulator(), shots=2000, seed=1)
+    assert device.circuit.metadata["variant"] == "compact"
+    assert np.corrcoef(device.denoised, ideal.denoised)[0, 1] > 0.9

@@ -85,7 +85,7 @@ from ..classical.thresholds import ThresholdSpec, mad_sigma
 from ..common.progress import progress
 from ..common.registry import check_choice, lookup
 from ..common.validation import as_signal, check_bool, check_int, check_seed, check_window, pad_pow2
-from ..execution.backends import check_backend, check_shots, choose_backend
+from ..execution.backends import check_backend, check_shots, choose_backend, default_variant
 from ..execution.executor import execute
 
 __all__ = ["SHAPES", "denoise_image", "spin_shifts"]
@@ -164,7 +164,7 @@ def denoise_image(
     threshold: ThresholdSpec = "auto",
     shape: str = "separable",
     schedule: str = "exact",
-    variant: str = "register",
+    variant: str | None = None,
     backend: Any = None,
     shots: int | None = None,
     seed: int | None = 0,
@@ -193,8 +193,9 @@ def denoise_image(
         Kept frequencies: ``max(d(kx), d(ky)) <= tau`` (square) or ``d(kx)^2 + d(ky)^2 <= tau^2``
         (disc; circuits in the compact variant only), ``d(k) = min(k, M - k)``.
     schedule : {"exact", "grover", "fixed-point"}
-    variant : {"register", "compact"}
-        As in 1-D: the paper's ``mean``/``thre`` registers, or classical per-patch constants.
+    variant : {None, "register", "compact"}
+        As in 1-D: the paper's ``mean``/``thre`` registers, or classical per-patch constants;
+        None picks by backend as :func:`qdn.denoise` does.
     backend : None, "emulator", "statevector", "aer" or a BackendV2
         None: Aer statevector when the circuit is small enough (:func:`qdn.choose_backend`),
         else the emulator (always the emulator for radial + register).
@@ -214,6 +215,7 @@ def denoise_image(
     -------
     ImageDenoiseResult
     """
+    variant = default_variant(backend) if variant is None else variant
     img, padded, window = _checked(image, window, shape, schedule, variant, backend, shots, mean_bits, pad)
     check_seed(seed)
     shifts = _shifts(cycle_spins, window, threshold)

@@ -18,7 +18,7 @@ from ..classical.denoisers import CLASSICAL_METHODS
 from ..classical.thresholds import side_mask
 from ..common.registry import lookup
 from ..common.validation import as_signal, check_bool, check_int, check_seed, check_window, data_ndim, pad_pow2
-from ..execution.backends import check_backend, check_shots
+from ..execution.backends import check_backend, check_shots, default_variant
 from ..execution.executor import execute
 from ..noise.runs import NoisyExecution
 
@@ -78,7 +78,7 @@ def denoise(
     method: str = "qdn",
     threshold="auto",
     schedule: str = "exact",
-    variant: str = "register",
+    variant: str | None = None,
     backend: Any = None,
     shots: int | None = None,
     seed: int | None = 0,
@@ -114,9 +114,11 @@ def denoise(
         Per-window cutoffs (see :mod:`qdn.classical.thresholds`). "auto" is per-window SURE.
     schedule : {"exact", "grover", "fixed-point"}
         Amplitude-amplification schedule (see :mod:`qdn.circuits.amplification`).
-    variant : {"register", "compact"}
+    variant : {None, "register", "compact"}
         "register" holds means and thresholds in qubit registers (the paper); "compact" compares
-        against classical per-window constants (fewer qubits, same output).
+        against classical per-window constants (fewer qubits, same output). None (default):
+        "register" on the emulator and ideal Aer, "compact" on any ``BackendV2`` and with
+        ``noise=`` (:func:`qdn.execution.backends.default_variant`).
     backend : None, "emulator", "statevector", "aer" or a BackendV2
         None picks by :func:`qdn.choose_backend`. "statevector" is Aer's exact statevector;
         "aer" samples with Aer; a ``BackendV2`` is transpiled for and sampled on.
@@ -168,6 +170,7 @@ def denoise(
     check_backend(backend)
     check_shots(shots)
     check_seed(seed)
+    variant = default_variant(backend, noisy=noise is not None) if variant is None else variant
     check_int(mean_bits, "mean_bits", minimum=1)
     check_bool(two_sided, "two_sided")
     check_bool(pad, "pad")
