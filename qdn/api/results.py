@@ -42,6 +42,9 @@ class DenoiseResult:
         Final amplitudes on ``(anc, j, i)``, shape ``(2, P, M)``, for exact readout.
     counts : dict or None
         Measured counts keyed by ``i + M*j + N*anc``, for sampled readout.
+    simulation : dict or None
+        How a fake IBM device was simulated: Aer ``method`` (picked by cost:
+        :func:`qdn.execution.backends.aer_method`), ``active_qubits``, ``device``.
     """
 
     denoised: np.ndarray
@@ -58,6 +61,7 @@ class DenoiseResult:
     method: str = "qdn"
     state: np.ndarray | None = None
     counts: dict | None = None
+    simulation: dict | None = None
 
 
 @dataclass

@@ -27,18 +27,18 @@ __all__ = ["denoise", "METHODS", "IMAGE_METHODS"]
 
 def _qdn(y: np.ndarray, *, window: int, threshold: Any, schedule: str, variant: str, two_sided: bool, encoding: str,
          floor: float, mean_bits: int, min_weight: float | None, delta: float, backend: Any, shots: int | None,
-         seed: int | None, noise: Any, **_: Any) -> DenoiseResult:
+         seed: int | None, noise: Any, device: str = "CPU", **_: Any) -> DenoiseResult:
     """The qdn pipeline on a padded signal: plan, execute (with ``noise`` if given), decode."""
     p = plan(y, window, threshold=threshold, schedule=schedule, variant=variant, mask=side_mask(two_sided),
              encoding=encoding, floor=floor, mean_bits=mean_bits, min_weight=min_weight, delta=delta)
-    readout = execute(p.problem, p.schedule, backend, shots=shots, seed=seed,
+    readout = execute(p.problem, p.schedule, backend, shots=shots, seed=seed, device=device,
                       noise=None if noise is None else NoisyExecution(noise))
     return DenoiseResult(
         denoised=p.decode(readout), circuit=readout.circuit, thresholds=p.problem.thresholds,
         iterations=p.schedule.iterations, schedule=p.schedule, marked_weight=p.weight,
         success_probability=p.schedule.success_probability(p.weight), backend=readout.backend,
         shots=readout.shots, layout=p.layout, amplitude_map=p.amplitude_map, state=readout.state,
-        counts=readout.counts,
+        counts=readout.counts, simulation=readout.simulation,
     )
 
 
@@ -91,6 +91,7 @@ def denoise(
     delta: float = 0.05,
     noise: Any = None,
     wavelet: str | None = None,
+    device: str = "CPU",
 ) -> DenoiseResult | ImageDenoiseResult:
     """Denoise a 1-D signal with the windowed quantum Fourier thresholding of Dutta et al.
 
@@ -148,6 +149,12 @@ def denoise(
         ``NoiseModel`` or ``AerNoise(model, stages=...)``, or a backend whose
         ``AerSimulator.from_backend`` noise is used (sampled readout on Aer). A noise that matches
         no gate of the circuit raises ``ValueError``. See :func:`qdn.noise.runs.run_noisy`.
+    device : {"CPU", "GPU"}
+        Aer's device for the simulators qdn runs ("GPU" needs the ``qiskit-aer-gpu`` build
+        instead of ``qiskit-aer``; refused with that message otherwise). A fake IBM backend is
+        simulated on Aer with its noise model and the method picked by cost (density matrix
+        when ``2**qubits < shots``, statevector trajectories otherwise), reported in
+        ``DenoiseResult.simulation``.
 
     Returns
     -------
@@ -185,6 +192,6 @@ def denoise(
         raise ValueError(f"signal needs at least 2 samples, got {n_orig}")
     y = pad_pow2(y, pad=pad)
     window = check_window(window, y.size)
-    res = METHODS[method](y, window=window, two_sided=two_sided, noise=noise, **options)
+    res = METHODS[method](y, window=window, two_sided=two_sided, noise=noise, device=device, **options)
     res.denoised = res.denoised[:n_orig]
     return res

@@ -19,7 +19,9 @@ from typing import Any, Protocol
 import numpy as np
 from qiskit import QuantumCircuit
 
-from .backends import DEFAULT_SHOTS, backend_label, check_backend, check_fits, check_shots, choose_backend, is_ideal_aer
+from .backends import (
+    DEFAULT_SHOTS, backend_label, check_backend, check_device, check_fits, check_shots, choose_backend, is_ideal_aer,
+)
 from .readout import kept_amplitudes, kept_from_counts, read_statevector, rescale
 from .runs import run_sampler, run_statevector
 from ..emulator.problems import emulate
@@ -44,6 +46,7 @@ class Readout:
     circuit: QuantumCircuit | None = None
     state: np.ndarray | None = None
     counts: dict | None = None
+    simulation: dict | None = None
 
     def amplitudes(self, total: float) -> np.ndarray:
         """Real amplitudes with the global phase removed and the scale fixed so that they sum to
@@ -71,6 +74,7 @@ def execute(
     noise: NoiseRunner | None = None,
     circuit_ok: bool = True,
     rng: np.random.Generator | None = None,
+    device: str = "CPU",
 ) -> Readout:
     """Run ``problem`` under ``schedule`` and read it out.
 
@@ -80,14 +84,18 @@ def execute(
     :data:`~qdn.execution.backends.DEFAULT_SHOTS`); an int samples that many (the emulator and
     the statevector sample the exact state). ``seed`` seeds sampling and simulators; ``rng``
     (default: from ``seed``) draws the samples of an exact state, so repeated runs can share it.
+    ``device`` is Aer's device ("CPU", or "GPU" with qiskit-aer-gpu). For a fake IBM device the
+    Aer method is picked by cost and reported in ``Readout.simulation``.
     """
     check_backend(backend)
     check_shots(shots)
+    device = "CPU" if device == "CPU" else check_device(device)
     if noise is not None:
         return noise.run(problem, schedule, backend=backend, shots=shots, seed=seed)
     if backend is None:
         backend = choose_backend(problem.num_qubits) if circuit_ok else "emulator"
     circuit = counts = state = None
+    simulation: dict = {}
     if backend == "emulator":
         state = emulate(problem, schedule)
     else:
@@ -98,10 +106,10 @@ def execute(
         # ideal Aer applies an MCX in one pass: keep the value setting's MCX gates whole there
         circuit = problem.circuit(schedule, measure=sampled, synthesize_mcx=not is_ideal_aer(backend))
         if sampled:
-            counts = run_sampler(circuit, backend, shots=shots, seed=seed)
+            counts = run_sampler(circuit, backend, shots=shots, seed=seed, device=device, info=simulation)
         else:
-            state = read_statevector(problem, run_statevector(circuit, seed=seed))
+            state = read_statevector(problem, run_statevector(circuit, seed=seed, device=device))
     if counts is None and shots is not None:
         counts = sample_state(state, shots, np.random.default_rng(seed) if rng is None else rng)
     kept = kept_from_counts(problem, counts) if counts is not None else kept_amplitudes(problem, state)
-    return Readout(kept[None], backend_label(backend), shots, circuit, state, counts)
+    return Readout(kept[None], backend_label(backend), shots, circuit, state, counts, simulation or None)
