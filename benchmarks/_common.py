@@ -128,10 +128,9 @@ def csv_text(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], header: 
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    from qdn.io.atomic import atomic_write
+
+    atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), force=True)
 
 
 class Report:

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/run_all.py [--quick] [--out DIR] [--only emulator,aer,resources,paper,noise,quantum-input,images,hardware]
+    python benchmarks/run_all.py [--quick] [--out DIR] [--only emulator,aer,resources,paper,noise,quantum-input,images,hardware,local-noise]
 
 Each script writes ``<name>.md`` and its CSV tables into ``--out`` (default
 ``benchmarks/results``; a ``--quick`` run without ``--out`` writes into a new temporary folder,
@@ -29,6 +29,7 @@ SCRIPTS = {
     "quantum-input": "quantum_input",
     "images": "images",
     "hardware": "hardware",
+    "local-noise": "local_noise_cost",
 }
 
 

@@ -1,16 +1,60 @@
-"""Figures: clean / noisy / denoised overlays and per-window spectra with their cutoffs.
+"""Figures: clean / noisy / denoised overlays, image pairs and per-window spectra with their
+cutoffs, and their bytes in the format a file name asks for.
 
 Built on :class:`matplotlib.figure.Figure` (no pyplot state), so they work headless.
+:func:`figure_format` maps a file name to one of :data:`FIGURE_FORMATS` (or raises
+``ValueError``) and :func:`figure_bytes` renders a figure in that format, in memory, so a
+caller can check and render everything before it writes anything.
 """
 
 from __future__ import annotations
+
+import io
+import logging
+import os
+from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from .classical.metrics import psnr
 
-__all__ = ["denoising_figure", "spectrum_figure"]
+__all__ = ["FIGURE_FORMATS", "figure_format", "figure_bytes", "denoising_figure", "image_figure", "spectrum_figure"]
+
+#: Figure file suffixes (without the dot) and the format written for each: those of Matplotlib's
+#: own backends that need no external program (``pgf`` needs LaTeX and is left out).
+FIGURE_FORMATS = {
+    "png": "png", "pdf": "pdf", "svg": "svg", "svgz": "svgz", "eps": "eps", "ps": "ps",
+    "jpg": "jpg", "jpeg": "jpeg", "tif": "tif", "tiff": "tiff", "webp": "webp", "gif": "gif",
+}
+
+
+def figure_format(path: str | os.PathLike) -> str:
+    """The format a figure saved as ``path`` is written in (from its suffix); ``ValueError``
+    naming the valid suffixes when there is none or Matplotlib cannot write it."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    suffix = Path(path).suffix.lower().lstrip(".")
+    supported = FigureCanvasBase.get_supported_filetypes()
+    if suffix not in FIGURE_FORMATS or FIGURE_FORMATS[suffix] not in supported:
+        valid = ", ".join(f".{k}" for k in FIGURE_FORMATS if FIGURE_FORMATS[k] in supported)
+        raise ValueError(f"unsupported figure format {'.' + suffix if suffix else '(no suffix)'!r} for {path}; "
+                         f"valid: {valid}")
+    return FIGURE_FORMATS[suffix]
+
+
+def figure_bytes(fig, fmt: str, *, dpi: int = 120) -> bytes:
+    """``fig`` rendered in format ``fmt`` (see :func:`figure_format`), as bytes. Matplotlib's
+    notes on the way (the PostScript backend's "does not support transparency") are not logged."""
+    logger = logging.getLogger("matplotlib")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        buf = io.BytesIO()
+        fig.savefig(buf, dpi=dpi, format=fmt)
+    finally:
+        logger.setLevel(level)
+    return buf.getvalue()
 
 
 def denoising_figure(noisy, denoised, clean=None, *, title: str = "qdn denoising") -> Figure:
@@ -30,6 +74,16 @@ def denoising_figure(noisy, denoised, clean=None, *, title: str = "qdn denoising
     ax.set_ylabel("amplitude")
     ax.set_title(title)
     ax.legend(loc="upper right", fontsize=8)
+    return fig
+
+
+def image_figure(noisy, denoised, *, titles=("input", "qdn")) -> Figure:
+    """Two grey-level images side by side: the input and the denoised result."""
+    fig = Figure(figsize=(8, 4), layout="constrained")
+    for ax, title, img in zip(fig.subplots(1, 2), titles, (noisy, denoised)):
+        ax.imshow(np.asarray(img, float), cmap="gray")
+        ax.set_title(title)
+        ax.axis("off")
     return fig
 
 

@@ -1,6 +1,15 @@
+import os
+
 import numpy as np
 import pytest
+from hypothesis import settings
 from qiskit.quantum_info import Statevector
+
+# Hypothesis profiles: "ci" (the default) keeps the property and fuzz tests fast; "slow" runs
+# thousands of examples: HYPOTHESIS_PROFILE=slow python -m pytest tests/test_cli_fuzz.py ...
+settings.register_profile("ci", max_examples=20, deadline=None, database=None, print_blob=True)
+settings.register_profile("slow", max_examples=2000, deadline=None, database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture

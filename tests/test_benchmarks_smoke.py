@@ -112,3 +112,11 @@ def test_hardware_quick(tmp_path):
     # the compact variant needs fewer 2-qubit gates than the register one at the same N
     two_q = {(r["variant"], r["n_samples"]): int(r["two_qubit"]) for r in tables["sizes"]}
     assert two_q[("compact", "4")] < two_q[("register", "4")]
+
+
+def test_local_noise_cost_quick(tmp_path):
+    pytest.importorskip("qiskit_ibm_runtime")
+    mod = _load("local_noise_cost")
+    assert mod.main(["--quick", "--out", str(tmp_path)]) == 0
+    md = (tmp_path / "local_noise_cost.md").read_text(encoding="utf-8")
+    assert "density_matrix" in md and "statevector" in md and "Worst ratio" in md

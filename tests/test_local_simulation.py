@@ -74,3 +74,47 @@ def test_device_option_reaches_aer(monkeypatch):
             qdn.denoise(y, 4, backend="statevector", device="GPU")
     with pytest.raises(ValueError, match="unknown device 'TPU'"):
         qdn.denoise(y, 4, backend="statevector", device="TPU")
+
+
+def test_a_run_over_the_time_limit_is_refused_before_it_starts():
+    """The paper's register circuit on FakeTorino with 4,000 shots ran past 18 minutes; it is now
+    refused with the estimate and the cheaper choices (the estimate needs only the transpiled
+    circuit)."""
+    from qdn.execution.cost import estimate_seconds
+
+    y = np.sin(np.arange(16) / 2) + 2
+    with pytest.raises(ValueError, match=r"estimated at \d+ s .*statevector.*over the 300 s limit.*variant='compact'"):
+        qdn.denoise(y, 4, threshold=1, variant="register", backend=fake_provider.FakeTorino(), shots=4000)
+    assert estimate_seconds("statevector", 17, 3000, 4000) > 300 > estimate_seconds("density_matrix", 7, 1400, 4000)
+
+
+def test_ibm_submission_reports_queue_and_qpu_estimate():
+    from qdn.hardware.jobs import queue_report
+
+    class Status:
+        pending_jobs = 12
+
+    class Backend:
+        name = "ibm_test"
+
+        def status(self):
+            return Status()
+
+    class Job:
+        usage_estimation = {"quantum_seconds": 3.25}
+
+        def job_id(self):
+            return "d0abc"
+
+    line = queue_report(Backend(), Job())
+    assert line == "submitted job d0abc to ibm_test: 12 job(s) queued; estimated QPU time 3.2 s"
+
+    class Silent(Backend):
+        def status(self):
+            raise RuntimeError("no status")
+
+    class NoEstimate(Job):
+        usage_estimation = None
+
+    line = queue_report(Silent(), NoEstimate())
+    assert "queue unknown" in line and "no QPU-time estimate" in line

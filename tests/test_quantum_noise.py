@@ -1,4 +1,4 @@
-"""Quantum noise (qdn.noise.quantum): phase and bit-flip noise as circuits and as NumPy programs,
+"""Quantum noise (qdn.noise: scenarios, rewrite, program, emulate, aer, quantum): phase and bit-flip noise as circuits and as NumPy programs,
 the noisy quantum signal, and noise injected into qdn.denoise.
 
 Tolerances: paths that compute the same unitary process in different code (NumPy vs Qiskit/Aer)
@@ -19,19 +19,11 @@ from qdn.emulator.spectral import emulate_state
 from qdn.execution.runs import run_statevectors
 from qdn.classical.metrics import snr
 from qdn.circuits.problem import build_circuit
-from qdn.noise.quantum import (
-    AerNoise,
-    BitFlipNoise,
-    NoisyCircuit,
-    PhaseNoise,
-    awgn_phase,
-    axis_angle_to_u,
-    bitflip_phase,
-    emulate_noisy_state,
-    fourier_roundtrip,
-    noisy_quantum_signal,
-    poisson_phase,
-)
+from qdn.noise.emulate import emulate_noisy_state
+from qdn.noise.program import axis_angle_to_u
+from qdn.noise.quantum import awgn_phase, bitflip_phase, fourier_roundtrip, noisy_quantum_signal, poisson_phase
+from qdn.noise.rewrite import NoisyCircuit
+from qdn.noise.scenarios import AerNoise, BitFlipNoise, PhaseNoise
 from qdn.execution.readout import counts_amplitudes
 from qdn.noise.runs import run_noisy
 

@@ -19,6 +19,7 @@ from ..classical.thresholds import side_mask
 from ..common.registry import lookup
 from ..common.validation import as_signal, check_bool, check_int, check_seed, check_window, data_ndim, pad_pow2
 from ..execution.backends import check_backend, check_shots, default_variant
+from ..execution.cost import DEFAULT_MAX_SECONDS
 from ..execution.executor import execute
 from ..noise.runs import NoisyExecution
 
@@ -27,11 +28,12 @@ __all__ = ["denoise", "METHODS", "IMAGE_METHODS"]
 
 def _qdn(y: np.ndarray, *, window: int, threshold: Any, schedule: str, variant: str, two_sided: bool, encoding: str,
          floor: float, mean_bits: int, min_weight: float | None, delta: float, backend: Any, shots: int | None,
-         seed: int | None, noise: Any, device: str = "CPU", **_: Any) -> DenoiseResult:
+         seed: int | None, noise: Any, device: str = "CPU", max_seconds: float | None = None,
+         **_: Any) -> DenoiseResult:
     """The qdn pipeline on a padded signal: plan, execute (with ``noise`` if given), decode."""
     p = plan(y, window, threshold=threshold, schedule=schedule, variant=variant, mask=side_mask(two_sided),
              encoding=encoding, floor=floor, mean_bits=mean_bits, min_weight=min_weight, delta=delta)
-    readout = execute(p.problem, p.schedule, backend, shots=shots, seed=seed, device=device,
+    readout = execute(p.problem, p.schedule, backend, shots=shots, seed=seed, device=device, max_seconds=max_seconds,
                       noise=None if noise is None else NoisyExecution(noise))
     return DenoiseResult(
         denoised=p.decode(readout), circuit=readout.circuit, thresholds=p.problem.thresholds,
@@ -92,6 +94,7 @@ def denoise(
     noise: Any = None,
     wavelet: str | None = None,
     device: str = "CPU",
+    max_seconds: float | None = DEFAULT_MAX_SECONDS,
 ) -> DenoiseResult | ImageDenoiseResult:
     """Denoise a 1-D signal with the windowed quantum Fourier thresholding of Dutta et al.
 
@@ -142,7 +145,7 @@ def denoise(
         Fixed-point schedule: lower bound on the marked weight (default: the actual one) and
         target error (success >= 1 - delta**2).
     noise : None, scenario, NoiseModel, BackendV2 or a sequence of them
-        Quantum noise injected into the denoising circuit (:mod:`qdn.noise.quantum`):
+        Quantum noise injected into the denoising circuit (:mod:`qdn.noise.scenarios`, :mod:`qdn.noise.rewrite`):
         ``PhaseNoise(eps, stages=...)`` and ``BitFlipNoise(p, stages=...)`` (unitary per
         realisation; exact readout on the emulator — Fourier stages only — or Aer statevector,
         each realisation decoded and the outputs averaged; sampled on ``"aer"``), an Aer
@@ -155,6 +158,10 @@ def denoise(
         simulated on Aer with its noise model and the method picked by cost (density matrix
         when ``2**qubits < shots``, statevector trajectories otherwise), reported in
         ``DenoiseResult.simulation``.
+    max_seconds : float or None
+        Limit on the estimated time of such a local noisy simulation (default 300 s; None: no
+        limit): a longer one is refused before it starts, with the estimate and the cheaper
+        choices (:mod:`qdn.execution.cost`). Runs estimated over 10 s show a progress bar.
 
     Returns
     -------
@@ -192,6 +199,7 @@ def denoise(
         raise ValueError(f"signal needs at least 2 samples, got {n_orig}")
     y = pad_pow2(y, pad=pad)
     window = check_window(window, y.size)
-    res = METHODS[method](y, window=window, two_sided=two_sided, noise=noise, device=device, **options)
+    res = METHODS[method](y, window=window, two_sided=two_sided, noise=noise, device=device, max_seconds=max_seconds,
+                          **options)
     res.denoised = res.denoised[:n_orig]
     return res

@@ -236,7 +236,9 @@ def noisy_signal_process(y, epsilon: float = 0.1, *, p: float = 0.0, seed=None) 
     """The paper's noisy quantum process: prepare ``y``'s state, then an n-qubit QFT and IQFT
     with phase noise ``epsilon`` (one realisation, bound) and, for ``p > 0``, bit flips after
     the Hadamards drawn as one trajectory (:mod:`qdn.noise.quantum`)."""
-    from ..noise.quantum import BitFlipNoise, NoisyCircuit, PhaseNoise, fourier_roundtrip
+    from ..noise.quantum import fourier_roundtrip
+    from ..noise.rewrite import NoisyCircuit
+    from ..noise.scenarios import BitFlipNoise, PhaseNoise
 
     proc = signal_process(y)
     comps = [PhaseNoise(epsilon)] + ([BitFlipNoise(p)] if p > 0 else [])

@@ -34,7 +34,7 @@ cost a lot when qdn's circuits are lowered at optimisation level 3:
   (benchmarks/README.md). :class:`UCRYZChainSynthesis` is that synthesis as a high-level-synthesis plugin;
   :func:`hls_config` selects it (qdn's resource reports and :func:`qdn.hardware.prepare` use
   it). Simulation paths keep Qiskit's default synthesis, so noise attached per gate instance
-  (:mod:`qdn.noise.quantum`) sees the same gates as before.
+  (:mod:`qdn.noise.rewrite`) sees the same gates as before.
 """
 
 from __future__ import annotations

@@ -2,12 +2,14 @@
 
 This layer owns argument parsing, exit codes and one-line error messages of the ``qdn``
 commands: ``denoise``, ``circuit`` and ``bench`` (:mod:`qdn.cli.main`), ``resources``, ``run``
-and ``jobs`` on IBM Quantum (:mod:`qdn.cli.hardware`), and the argument types and noise
-options they share (:mod:`qdn.cli.args`). It is the top layer: it may import every other layer
+and ``jobs`` on IBM Quantum (:mod:`qdn.cli.hardware`), the argument types, parser and noise
+options they share (:mod:`qdn.cli.args`), and their input and output files
+(:mod:`qdn.cli.files`: outputs checked before any work and written together at the end, input
+failures as one line naming the file). It is the top layer: it may import every other layer
 of qdn (api, io, hardware, noise, classical, circuits, ...), and nothing in qdn imports it
 (``python -m qdn`` and the ``qdn`` script enter through :func:`main`). Inside it,
-``main`` imports ``hardware`` and ``args``, ``hardware`` imports ``args``, and ``args`` imports
-neither.
+``main`` imports ``hardware``, ``args`` and ``files``, ``hardware`` imports ``args`` and
+``files``, and ``args`` and ``files`` import neither.
 """
 
 from .main import main

@@ -1,9 +1,11 @@
 """Argument types and noise options shared by the ``qdn`` sub-commands.
 
 The ``type=`` converters of :mod:`argparse` (:func:`threshold_arg`, :func:`noise_arg`,
-:func:`positive_int`, :func:`floor_arg`) raise :class:`argparse.ArgumentTypeError` with the
-message the user sees; :data:`NOISE_KINDS` lists the ``--noise`` kinds and :func:`add_noise`
-applies a parsed ``--noise`` to a signal or an image.
+:func:`positive_int`, :func:`window_arg`, :func:`floor_arg`) raise
+:class:`argparse.ArgumentTypeError` with the message the user sees; :data:`NOISE_KINDS` lists the
+``--noise`` kinds and :func:`add_noise` applies a parsed ``--noise`` to a signal or an image.
+:class:`Parser` is the parser of every ``qdn`` command: an option error is one line (no usage
+block), raised as :class:`UsageError` for :func:`qdn.cli.main` to print and exit 2.
 """
 
 from __future__ import annotations
@@ -12,7 +14,21 @@ import argparse
 
 import numpy as np
 
-__all__ = ["NOISE_KINDS", "threshold_arg", "noise_arg", "positive_int", "floor_arg", "add_noise"]
+__all__ = ["NOISE_KINDS", "Parser", "UsageError", "threshold_arg", "noise_arg", "positive_int", "window_arg",
+           "floor_arg", "add_noise"]
+
+class UsageError(Exception):
+    """A command-line option error: one line, exit code 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """:class:`argparse.ArgumentParser` whose errors are one line naming the command and the
+    problem (``qdn denoise: error: argument --window: ...``), raised as :class:`UsageError`
+    instead of printing the usage block and exiting; sub-parsers inherit the class."""
+
+    def error(self, message: str):
+        raise UsageError(f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)")
+
 
 #: ``--noise KIND:VALUE`` kinds and what VALUE means.
 NOISE_KINDS = {
@@ -54,6 +70,17 @@ def positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def window_arg(text: str) -> int:
+    """``--window``: a power of two >= 2 (``0`` is an error, not the default)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"window must be a power of two >= 2, got {text!r}") from None
+    if value < 2 or value & (value - 1):
+        raise argparse.ArgumentTypeError(f"window must be a power of two >= 2, got {value}")
     return value
 
 

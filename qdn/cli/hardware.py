@@ -20,11 +20,16 @@ from pathlib import Path
 
 import numpy as np
 
-from .args import floor_arg, noise_arg, positive_int, threshold_arg
+from .args import floor_arg, noise_arg, positive_int, threshold_arg, window_arg
+from .files import check_output, check_values, reading, write_all
 
-__all__ = ["add_subcommands", "run", "COMMANDS"]
+__all__ = ["add_subcommands", "run", "COMMANDS", "RUN_OUTPUTS"]
 
 COMMANDS = ("resources", "run", "jobs")
+
+#: Output suffixes of ``qdn run`` and ``qdn jobs fetch`` (a DICOM waveform needs a DICOM input
+#: to copy, which a journaled run does not keep).
+RUN_OUTPUTS = (".csv", ".txt", ".npy", ".wav")
 
 
 def _account_args(p: argparse.ArgumentParser) -> None:
@@ -49,7 +54,7 @@ def _signal_args(p: argparse.ArgumentParser, *, need_input: bool) -> None:
         p.add_argument("--samples", type=positive_int, default=16, help="samples of the demo ECG (default 16)")
         p.add_argument("--noise", type=noise_arg, default=None, help="add noise before denoising, e.g. awgn:15")
     p.add_argument("--column", help="CSV column to read")
-    p.add_argument("--window", type=int, default=None, help="window length, a power of two (default: min(16, N/4))")
+    p.add_argument("--window", type=window_arg, default=None, help="window length, a power of two (default: min(16, N/4))")
     p.add_argument("--threshold", type=threshold_arg, default="auto", help="'auto' (per-window SURE) or a bin count")
     p.add_argument("--schedule", choices=["exact", "grover", "fixed-point"], default="exact")
     p.add_argument("--variant", choices=["compact", "register"], default=DEFAULT_VARIANT,
@@ -152,8 +157,8 @@ def _resources(args) -> int:
     from ..io.signals import read_signal
     from ..hardware.resources import markdown_table, csv_table
 
-    if args.output and Path(args.output).exists() and not args.force:
-        raise FileExistsError(f"{args.output} exists; use --force to overwrite")
+    if args.output:
+        check_output(args.output, force=args.force)
     service = None
     backends = []
     for name in args.backend:
@@ -161,8 +166,9 @@ def _resources(args) -> int:
             service = hw.open_service(**{k: v for k, v in _account(args).items()})
         backends.append(hw.get_backend(name, service=service))
     if args.input:
-        y = read_signal(args.input, args.column)
-        window = args.window or _default_window(len(y))
+        with reading(args.input):
+            y = check_values(read_signal(args.input, args.column), str(args.input))
+        window = _default_window(len(y)) if args.window is None else args.window
         program = hw.build_program(y, window, threshold=args.threshold, schedule=args.schedule, variant=args.variant)
     else:
         program = hw.synthetic_program(args.size, args.window, args.variant, schedule=args.schedule)
@@ -213,7 +219,8 @@ def _load_signal(args):
         clean = full[start : start + args.samples]  # the segment around the R peak
         noisy = awgn(clean, 15.0, seed=args.seed)
     else:
-        noisy = read_signal(args.input, args.column)
+        with reading(args.input):
+            noisy = check_values(read_signal(args.input, args.column), str(args.input))
     if args.noise is not None:
         clean = noisy if clean is None else clean
         noisy = awgn(noisy, args.noise[1], seed=args.seed)
@@ -243,12 +250,12 @@ def _run(args) -> int:
 
     if args.output is None and not args.no_wait:
         raise ValueError("give -o/--output (or --no-wait to only submit)")
-    if args.output and Path(args.output).exists() and not args.force:
-        raise FileExistsError(f"{args.output} exists; use --force to overwrite")
+    if args.output:  # before the job: a bad output must not cost QPU time
+        check_output(args.output, force=args.force, suffixes=RUN_OUTPUTS)
     if args.timeout is not None and args.timeout <= 0:
         raise ValueError(f"--timeout must be positive, got {args.timeout}")
     clean, noisy = _load_signal(args)
-    window = args.window or _default_window(len(noisy))
+    window = _default_window(len(noisy)) if args.window is None else args.window
     program = hw.build_program(noisy, window, threshold=args.threshold, schedule=args.schedule, variant=args.variant)
     backend = hw.get_backend(args.backend, **_account(args))
     extra = {"clean": [float(v) for v in clean]} if clean is not None else None
@@ -275,17 +282,16 @@ def _run(args) -> int:
     return 0
 
 
-def _jobs(args) -> int:
-    from .. import hardware as hw
-    from ..hardware.journal import Journal
+def _jobs_list(jnl) -> int:
+    """``qdn jobs list``: a table of the readable runs, then one line per damaged run (its
+    ``run.json`` and why); exit 0 either way, with a warning on stderr when some are damaged."""
+    from ..hardware import scrub
     from ..hardware.resources import markdown_table
 
-    jnl = Journal(args.root)
-    if args.jobs_command == "list":
-        recs = jnl.runs()
-        if not recs:
-            print(f"no runs in {jnl.root}")
-            return 0
+    recs, damaged = jnl.scan()
+    if not recs:
+        print(f"no {'readable ' if damaged else ''}runs in {jnl.root}")
+    else:
         rows = [
             {"run_id": r.run_id, "created": r.created, "backend": r.backend, "mode": r.mode, "status": r.status,
              "items": len(r.items), "jobs": " ".join(j.get("job_id") or f"({j['status']})" for j in r.jobs),
@@ -293,7 +299,21 @@ def _jobs(args) -> int:
             for r in recs
         ]
         sys.stdout.write(markdown_table(rows))
-        return 0
+    for d in damaged:
+        print(scrub(f"damaged run {d.run_id}: {d.path}: {d.reason}"))
+    if damaged:
+        print(f"qdn: warning: {len(damaged)} damaged run(s) in {jnl.root}, listed above; repair or move them away",
+              file=sys.stderr)
+    return 0
+
+
+def _jobs(args) -> int:
+    from .. import hardware as hw
+    from ..hardware.journal import Journal
+
+    jnl = Journal(args.root)
+    if args.jobs_command == "list":
+        return _jobs_list(jnl)
     if args.jobs_command == "show":
         rec = jnl.get(args.run_id)
         data = dict(rec.data)
@@ -306,27 +326,31 @@ def _jobs(args) -> int:
     n = len(rec.items)
     if args.output:
         for k in range(n):
-            out = _item_output(args.output, k, n)
-            if Path(out).exists() and not args.force:
-                raise FileExistsError(f"{out} exists; use --force to overwrite")
+            check_output(_item_output(args.output, k, n), force=args.force, suffixes=RUN_OUTPUTS)
     run = hw.fetch(rec.run_id, journal=jnl, resubmit=True if args.resubmit else None, wait=not args.no_wait,
                    timeout=args.timeout, **_account(args))
+    for note in run.notes:
+        print(hw.scrub(f"note: {note}"))
     print(f"run {run.run_id} on {run.record.backend} ({run.record.mode}): {run.status}, "
           f"{len(run.counts)}/{n} item(s) with results")
     if not run.complete:
         return 0
     clean = run.record.data.get("extra", {}).get("clean")
+    lines, writes = [], []
     for k in range(n):
         if run.programs[k] is None:
-            print(f"item {k}: a bare circuit, counts in {run.record.path / 'results'}")
+            lines.append(f"item {k}: a bare circuit, counts in {run.record.path / 'results'}")
             continue
         den = run.denoised(k)
         if args.output:
             out = _item_output(args.output, k, n)
-            _write_columns(out, run, k, args.force, clean if n == 1 else None)
-            print(f"item {k}: {den.size} samples decoded; wrote {out}")
+            item_clean = clean if n == 1 else None
+            writes.append((out, lambda p, k=k, c=item_clean: _write_columns(p, run, k, args.force, c)))
+            lines.append(f"item {k}: {den.size} samples decoded; wrote {out}")
         else:
-            print(f"item {k}: {den.size} samples decoded (use -o to write them)")
+            lines.append(f"item {k}: {den.size} samples decoded (use -o to write them)")
+    write_all(writes)  # all items or none
+    print("\n".join(lines))
     return 0
 
 

@@ -1,25 +1,34 @@
 """Command line: ``qdn denoise`` (and ``python -m qdn``).
 
-Exit codes: 0 success, 2 bad usage or input, 1 runtime failure.
+Exit codes: 0 success, 2 bad usage or input, 1 runtime failure. An error is one line on stderr
+(an option error too: no usage block); a bad input file is named in it. Every output path and
+format is checked before the input is read, and the outputs are written together at the end
+(:mod:`qdn.cli.files`): a failed command leaves no file behind. Warnings of the libraries are
+held back and reported as one line after a command that succeeded.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
 
-from .args import NOISE_KINDS, add_noise, noise_arg, threshold_arg
+from .args import NOISE_KINDS, Parser, UsageError, add_noise, noise_arg, positive_int, threshold_arg, window_arg
+from .files import check_distinct, check_output, check_result, check_values, numerics, one_line, reading, write_all
 from .hardware import add_subcommands
 from .hardware import run as run_hardware
+
+#: Output suffixes of a denoised signal (a DICOM waveform needs a DICOM waveform input).
+SIGNAL_OUTPUTS = (".csv", ".txt", ".npy", ".wav", ".dcm", ".dicom")
+DICOM_SUFFIXES = (".dcm", ".dicom")
 
 __all__ = ["main"]
 
 
-def _parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="qdn", description="Quantum signal denoising with Qiskit circuits.")
+def _parser() -> Parser:
+    ap = Parser(prog="qdn", description="Quantum signal denoising with Qiskit circuits.")
     sub = ap.add_subparsers(dest="command", required=True)
     d = sub.add_parser(
         "denoise", help="denoise a signal or an image file, or the bundled ECG with --demo",
@@ -31,10 +40,10 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--method", default="qdn", help="qdn | qft | qwt | fft-window | wavelet | wiener | savgol (default qdn)")
     d.add_argument("--wavelet", choices=["haar", "db2", "d4"], default=None,
                    help="--method qwt only: haar (default) or the 4-tap Daubechies D4 (db2 in PyWavelets' naming, alias d4)")
-    d.add_argument("--anonymize", action="store_true", help="DICOM image output: strip patient-identifying tags")
+    d.add_argument("--anonymize", action="store_true", help="DICOM output: strip patient-identifying tags")
     d.add_argument("--demo", action="store_true", help="use PyWavelets' bundled ECG (1024 samples) with AWGN at 15 dB")
     d.add_argument("--column", help="CSV column to read")
-    d.add_argument("--window", type=int, default=None, help="window length / patch side, a power of two (default 16 for signals, 8 for images)")
+    d.add_argument("--window", type=window_arg, default=None, help="window length / patch side, a power of two (default 16 for signals, 8 for images)")
     d.add_argument("--threshold", type=threshold_arg, default="auto", help="'auto' (per-window SURE) or a bin count")
     d.add_argument("--schedule", choices=["exact", "grover", "fixed-point"], default="exact")
     d.add_argument("--variant", choices=["register", "compact"], default="register")
@@ -42,17 +51,17 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--shots", type=int, default=None, help="sample this many shots (default: exact readout)")
     d.add_argument("--noise", type=noise_arg, default=None, help="add noise before denoising: " + ", ".join(NOISE_KINDS))
     d.add_argument("--seed", type=int, default=0, help="seed for noise and sampling (default 0)")
-    d.add_argument("--plot", help="write a figure (PNG) of the result")
+    d.add_argument("--plot", help="write a figure of the result; the suffix names the format (.png, .pdf, .svg, ...)")
     d.add_argument("--force", action="store_true", help="overwrite existing output files")
     c = sub.add_parser("circuit", help="build the qdn circuit for a random signal; export OpenQASM 3 and a drawing")
-    c.add_argument("--n", type=int, default=8, help="signal length N (power of two, default 8)")
-    c.add_argument("--window", type=int, default=4, help="window length (default 4)")
+    c.add_argument("--n", type=positive_int, default=8, help="signal length N (power of two, default 8)")
+    c.add_argument("--window", type=window_arg, default=4, help="window length (default 4)")
     c.add_argument("--threshold", type=int, default=1, help="cutoff in every window (default 1)")
     c.add_argument("--variant", choices=["register", "compact"], default="register")
     c.add_argument("--schedule", choices=["exact", "grover", "fixed-point"], default="exact")
     c.add_argument("--seed", type=int, default=0, help="seed of the random test signal")
     c.add_argument("--qasm", help="write OpenQASM 3 here")
-    c.add_argument("--draw", help="write a matplotlib drawing (PNG) here")
+    c.add_argument("--draw", help="write a matplotlib drawing here; the suffix names the format (.png, .pdf, .svg, ...)")
     c.add_argument("--force", action="store_true", help="overwrite existing output files")
     b = sub.add_parser("bench", help="run the benchmark scripts of a source checkout (benchmarks/run_all.py)")
     b.add_argument("--quick", action="store_true", help="tiny sizes (smoke run)")
@@ -81,77 +90,130 @@ def _is_image_file(path: str) -> bool:
     return suffix in IMAGE_SUFFIXES
 
 
-def _check_outputs(args, *paths) -> None:
-    for out in filter(None, paths):
-        if Path(out).exists() and not args.force:
-            raise FileExistsError(f"{out} exists; use --force to overwrite")
+def _check_denoise_outputs(args, image: bool) -> str | None:
+    """Everything about the outputs of ``qdn denoise`` that can be checked before any work;
+    returns the format of ``--plot`` (None without it)."""
+    from qdn.io.images import IMAGE_SUFFIXES
+    from qdn.plot import figure_format
 
-
-def _denoise_image(args) -> int:
-    import qdn
-    from qdn.io.images import read_image, write_image
-    from qdn.io.atomic import atomic_write
-
-    if args.method != "qdn" or args.wavelet is not None:
+    if image and (args.method != "qdn" or args.wavelet is not None):
         raise ValueError(f"images are denoised with --method qdn only (got --method {args.method}"
                          + (f" --wavelet {args.wavelet}" if args.wavelet else "") + ")")
-    image, meta = read_image(args.input)
-    noisy, clean = image, None
-    if args.noise is not None:
-        clean, noisy = image, add_noise(image, args.noise, args.seed)  # all kinds work in 2-D
-    window = args.window or 8
-    res = qdn.denoise(noisy, window, threshold=args.threshold, schedule=args.schedule, variant=args.variant,
-                      backend=args.backend, shots=args.shots, seed=args.seed)
-    write_image(args.output, res.denoised, meta, force=args.force, anonymize=args.anonymize)
+    out = check_output(args.output, force=args.force, suffixes=tuple(IMAGE_SUFFIXES) if image else SIGNAL_OUTPUTS)
+    dicom_in = bool(args.input) and Path(args.input).suffix.lower() in DICOM_SUFFIXES
+    if out.suffix.lower() in DICOM_SUFFIXES and not dicom_in:
+        raise ValueError(f"a DICOM output ({out}) needs a DICOM input (its dataset is reused); "
+                         "write another format")
+    if args.anonymize and out.suffix.lower() not in DICOM_SUFFIXES:
+        raise ValueError("--anonymize applies to DICOM output only")
+    fmt = None
     if args.plot:
-        from matplotlib.figure import Figure
+        fmt = figure_format(args.plot)
+        check_output(args.plot, force=args.force, what="figure")
+    check_distinct([args.output, args.plot])
+    return fmt
 
-        fig = Figure(figsize=(8, 4), layout="constrained")
-        for ax, (title, img) in zip(fig.subplots(1, 2), [("input", noisy), ("qdn", res.denoised)]):
-            ax.imshow(img, cmap="gray")
-            ax.set_title(title)
-            ax.axis("off")
-        atomic_write(args.plot, lambda tmp: fig.savefig(tmp, dpi=120, format="png"), force=args.force)
+
+def _figure_write(path: str, fig, fmt: str, force: bool):
+    """The bytes of ``fig`` (rendered now) and the writer of them, for :func:`write_all`."""
+    from qdn.io.atomic import atomic_write_bytes
+    from qdn.plot import figure_bytes
+
+    data = figure_bytes(fig, fmt)
+    return path, lambda p: atomic_write_bytes(p, data, force=force)
+
+
+def _psnr_line(clean, noisy, denoised) -> str:
+    from qdn.classical.metrics import psnr
+
+    return f"PSNR noisy {psnr(clean, noisy):.2f} dB -> denoised {psnr(clean, denoised):.2f} dB"
+
+
+def _denoise_image(args, fmt: str | None) -> int:
+    import qdn
+    from qdn.io.images import read_image, write_image
+    from qdn.plot import image_figure
+
+    with reading(args.input):
+        image, meta = read_image(args.input)
+    check_values(image, str(args.input))
+    noisy, clean = image, None
+    window = 8 if args.window is None else args.window
+    with numerics(image, str(args.input)):
+        if args.noise is not None:
+            clean, noisy = image, add_noise(image, args.noise, args.seed)  # all kinds work in 2-D
+        res = qdn.denoise(noisy, window, threshold=args.threshold, schedule=args.schedule, variant=args.variant,
+                          backend=args.backend, shots=args.shots, seed=args.seed)
+    check_result(res.denoised, image, str(args.input))
+    writes = [(args.output, lambda p: write_image(p, res.denoised, meta, force=args.force, anonymize=args.anonymize))]
+    if args.plot:
+        writes.append(_figure_write(args.plot, image_figure(noisy, res.denoised), fmt, args.force))
+    write_all(writes)
     print(f"denoised a {noisy.shape[0]}x{noisy.shape[1]} image in {window}x{window} patches ({res.runs} run(s))")
     if clean is not None:
-        print(f"PSNR noisy {qdn.classical.metrics.psnr(clean, noisy):.2f} dB -> denoised {qdn.classical.metrics.psnr(clean, res.denoised):.2f} dB")
+        print(_psnr_line(clean, noisy, res.denoised))
     print(f"wrote {args.output}" + (f" and {args.plot}" if args.plot else ""))
     return 0
 
 
+def _read_signal_input(args):
+    """``(data, meta, name)`` of ``qdn denoise``: the file's signal (checked) or the demo ECG,
+    before ``--noise``."""
+    from qdn.data import ecg
+    from qdn.io.signals import read_signal_meta
+
+    if args.demo:
+        return ecg(), None, "the demo ECG"
+    with reading(args.input):
+        y, meta = read_signal_meta(args.input, args.column)
+    return check_values(y, str(args.input)), meta, str(args.input)
+
+
+def _wav_width_note(args, meta) -> str | None:
+    """A note when a WAV output's sample width differs from the WAV input's (24-bit PCM is
+    written with 32-bit samples)."""
+    from qdn.io.signals import wav_sample_bits
+
+    if not meta or meta.get("kind") != "wav" or Path(args.output).suffix.lower() != ".wav":
+        return None
+    bits_in, bits_out = meta.get("sample_bits"), wav_sample_bits(args.output)
+    if bits_in and bits_out and bits_in != bits_out:
+        return f"note: {args.input} has {bits_in}-bit samples; {args.output} was written with {bits_out}-bit samples"
+    return None
+
+
 def _denoise(args) -> int:
     import qdn
-    from qdn.data import ecg
-    from qdn.io.atomic import atomic_write
-    from qdn.io.signals import read_signal_meta, write_signal
+    from qdn.io.signals import write_signal
+    from qdn.plot import denoising_figure
 
     if args.demo == bool(args.input):
         raise ValueError("give an input file or --demo (not both)")
-    _check_outputs(args, args.output, args.plot)
-    if args.input and _is_image_file(args.input):
-        return _denoise_image(args)
-    clean, meta = None, None
-    if args.demo:
-        clean = ecg()
-        noisy = add_noise(clean, args.noise or ("awgn", 15.0), args.seed)
-    else:
-        noisy, meta = read_signal_meta(args.input, args.column)
-        if args.noise is not None:
-            clean, noisy = noisy, add_noise(noisy, args.noise, args.seed)
-    window = args.window or 16
-    res = qdn.denoise(
-        noisy, window, method=args.method, threshold=args.threshold, schedule=args.schedule,
-        variant=args.variant, backend=args.backend, shots=args.shots, seed=args.seed, wavelet=args.wavelet,
-    )
+    with reading(args.input):
+        image = bool(args.input) and _is_image_file(args.input)
+    fmt = _check_denoise_outputs(args, image)
+    if image:
+        return _denoise_image(args, fmt)
+    data, meta, name = _read_signal_input(args)
+    clean, noisy = (data, None) if args.demo or args.noise is not None else (None, data)
+    window = 16 if args.window is None else args.window
+    with numerics(data, name):
+        if noisy is None:
+            noisy = add_noise(data, args.noise or ("awgn", 15.0), args.seed)
+        res = qdn.denoise(
+            noisy, window, method=args.method, threshold=args.threshold, schedule=args.schedule,
+            variant=args.variant, backend=args.backend, shots=args.shots, seed=args.seed, wavelet=args.wavelet,
+        )
+    check_result(np.concatenate([noisy, res.denoised]), data, name)
     columns = {"noisy": noisy, "denoised": res.denoised}
     if clean is not None:
         columns = {"clean": clean, **columns}
-    write_signal(args.output, columns, force=args.force, meta=meta)
+    extra = {"anonymize": True} if args.anonymize else {}
+    writes = [(args.output, lambda p: write_signal(p, columns, force=args.force, meta=meta, **extra))]
     if args.plot:
-        from qdn.plot import denoising_figure
-
         fig = denoising_figure(noisy, res.denoised, clean, title=f"{args.method} ({res.backend}, window {window})")
-        atomic_write(args.plot, lambda tmp: fig.savefig(tmp, dpi=120, format="png"), force=args.force)
+        writes.append(_figure_write(args.plot, fig, fmt, args.force))
+    write_all(writes)
     if res.layout is not None:
         qubits = res.circuit.num_qubits if res.circuit is not None else res.layout.num_qubits(args.variant)
         print(
@@ -161,8 +223,10 @@ def _denoise(args) -> int:
     else:
         print(f"denoised {noisy.size} samples with {args.method} ({res.backend})")
     if clean is not None:
-        print(f"PSNR noisy {qdn.classical.metrics.psnr(clean, noisy):.2f} dB -> denoised {qdn.classical.metrics.psnr(clean, res.denoised):.2f} dB")
+        print(_psnr_line(clean, noisy, res.denoised))
     print(f"wrote {args.output}" + (f" and {args.plot}" if args.plot else ""))
+    if note := _wav_width_note(args, meta):
+        print(note)
     return 0
 
 
@@ -171,8 +235,15 @@ def _circuit(args) -> int:
 
     import qdn
     from qdn.io.atomic import atomic_write
+    from qdn.plot import figure_format
 
-    _check_outputs(args, args.qasm, args.draw)
+    if args.qasm:
+        check_output(args.qasm, force=args.force, what="OpenQASM")
+    fmt = None
+    if args.draw:
+        fmt = figure_format(args.draw)
+        check_output(args.draw, force=args.force, what="drawing")
+    check_distinct([args.qasm, args.draw])
     y = np.random.default_rng(args.seed).normal(size=args.n)
     res = qdn.denoise(y, args.window, threshold=args.threshold, schedule=args.schedule, variant=args.variant,
                       backend="statevector", pad=False)
@@ -180,15 +251,16 @@ def _circuit(args) -> int:
     ops = dict(qc.count_ops())
     print(f"{qc.num_qubits} qubits ({', '.join(f'{r.name}:{r.size}' for r in qc.qregs)}); stages {ops}; "
           f"{res.iterations} amplification round(s)")
+    writes = []
     if args.qasm:
         # lower the labelled stages to gates OpenQASM 3 can name
         text = qiskit.qasm3.dumps(qc.decompose(reps=8))
-        atomic_write(args.qasm, lambda tmp: Path(tmp).write_text(text), force=args.force)
-        print(f"wrote {args.qasm}")
+        writes.append((args.qasm, lambda p: atomic_write(p, lambda tmp: Path(tmp).write_text(text), force=args.force)))
     if args.draw:
-        fig = qc.draw("mpl", fold=-1)
-        atomic_write(args.draw, lambda tmp: fig.savefig(tmp, dpi=110, format="png"), force=args.force)
-        print(f"wrote {args.draw}")
+        writes.append(_figure_write(args.draw, qc.draw("mpl", fold=-1), fmt, args.force))
+    write_all(writes)
+    for out in filter(None, (args.qasm, args.draw)):
+        print(f"wrote {out}")
     return 0
 
 
@@ -206,25 +278,46 @@ def _bench(args) -> int:
     return 1 if failed else 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = _parser()
-    args = ap.parse_args(argv)
-    if getattr(args, "_qdn_hardware", None):
-        return run_hardware(args)
+def _warning_line(caught) -> str | None:
+    """The first of the warnings held back during a command, as one line (with a count)."""
+    messages = list(dict.fromkeys(f"{w.category.__name__}: {one_line(str(w.message))}" for w in caught))
+    if not messages:
+        return None
+    return f"qdn: warning: {messages[0]}" + (f" (+{len(messages) - 1} more)" if len(messages) > 1 else "")
+
+
+def _command(args) -> int:
+    """Run a parsed ``denoise``/``circuit``/``bench`` command: its exit code, its error as one line."""
+    handlers = {"denoise": _denoise, "circuit": _circuit, "bench": _bench}
     try:
-        if args.command == "denoise":
-            return _denoise(args)
-        if args.command == "circuit":
-            return _circuit(args)
-        if args.command == "bench":
-            return _bench(args)
+        return handlers[args.command](args)
     except (ValueError, FileExistsError) as exc:
-        print(f"qdn: error: {exc}", file=sys.stderr)
+        print(f"qdn: error: {one_line(exc)}", file=sys.stderr)
         return 2
     except Exception as exc:  # runtime failure: one line, not a traceback dump
-        print(f"qdn: failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"qdn: failed: {type(exc).__name__}: {one_line(exc)}", file=sys.stderr)
         return 1
-    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``qdn`` command line with ``argv`` (default ``sys.argv[1:]``); returns the exit
+    code (``--help`` exits through :class:`SystemExit` as usual)."""
+    ap = _parser()
+    try:
+        args = ap.parse_args(argv)
+    except UsageError as exc:
+        print(one_line(exc), file=sys.stderr)
+        return 2
+    if getattr(args, "_qdn_hardware", None):
+        return run_hardware(args)
+    if args.command == "bench":  # long, with its own progress output: warnings as they come
+        return _command(args)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code = _command(args)
+    if code == 0 and (line := _warning_line(caught)):
+        print(line, file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

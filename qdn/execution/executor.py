@@ -75,6 +75,7 @@ def execute(
     circuit_ok: bool = True,
     rng: np.random.Generator | None = None,
     device: str = "CPU",
+    max_seconds: float | None = None,
 ) -> Readout:
     """Run ``problem`` under ``schedule`` and read it out.
 
@@ -85,7 +86,8 @@ def execute(
     the statevector sample the exact state). ``seed`` seeds sampling and simulators; ``rng``
     (default: from ``seed``) draws the samples of an exact state, so repeated runs can share it.
     ``device`` is Aer's device ("CPU", or "GPU" with qiskit-aer-gpu). For a fake IBM device the
-    Aer method is picked by cost and reported in ``Readout.simulation``.
+    Aer method is picked by cost and reported in ``Readout.simulation``; a run estimated over
+    ``max_seconds`` (:mod:`qdn.execution.cost`) is refused before it starts.
     """
     check_backend(backend)
     check_shots(shots)
@@ -106,7 +108,8 @@ def execute(
         # ideal Aer applies an MCX in one pass: keep the value setting's MCX gates whole there
         circuit = problem.circuit(schedule, measure=sampled, synthesize_mcx=not is_ideal_aer(backend))
         if sampled:
-            counts = run_sampler(circuit, backend, shots=shots, seed=seed, device=device, info=simulation)
+            counts = run_sampler(circuit, backend, shots=shots, seed=seed, device=device, info=simulation,
+                                 max_seconds=max_seconds)
         else:
             state = read_statevector(problem, run_statevector(circuit, seed=seed, device=device))
     if counts is None and shots is not None:

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..common.progress import progress
 from .journal import Journal, RunRecord
 from .options import merge_options
-from .service import HardwareAccessError, is_local, one_line
+from .service import HardwareAccessError, is_local, one_line, scrub
 
-__all__ = ["JobRunner", "job_chunks", "counts_of", "decode_result", "result_metadata", "raise_errors"]
+__all__ = ["JobRunner", "queue_report", "job_chunks", "counts_of", "decode_result", "result_metadata", "raise_errors"]
 
 
 def job_chunks(n: int, size: int | None) -> list[list[int]]:
@@ -66,6 +67,22 @@ def raise_errors(errors: Sequence[str]) -> None:
     :class:`~qdn.hardware.HardwareAccessError`; nothing when there are none."""
     if errors:
         raise HardwareAccessError(errors[0] + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))
+
+
+def queue_report(backend, job) -> str:
+    """One line on a submitted IBM job: the backend's queue (``backend.status().pending_jobs``)
+    and the runtime's own QPU-time estimate (``job.usage_estimation["quantum_seconds"]``) where
+    the service offers them; what it does not offer is said as unknown, never guessed."""
+    try:
+        queue = f"{int(backend.status().pending_jobs)} job(s) queued"
+    except Exception:  # noqa: BLE001 - a status the service does not give is reported as unknown
+        queue = "queue unknown"
+    try:
+        seconds = float((job.usage_estimation or {})["quantum_seconds"])
+        qpu = f"estimated QPU time {seconds:.1f} s"
+    except Exception:  # noqa: BLE001
+        qpu = "no QPU-time estimate from the service"
+    return scrub(f"submitted job {job.job_id()} to {getattr(backend, 'name', backend)}: {queue}; {qpu}")
 
 
 class JobRunner:
@@ -133,6 +150,8 @@ class JobRunner:
                 errors.append(msg)
                 break  # later jobs stay pending; `fetch` resumes them
             self.journal.update_job(self.run_id, b, status="submitted", job_id=job_id, error=None)
+            if not self.local:
+                print(queue_report(self.backend, job), file=sys.stderr, flush=True)
             handles.append((b, job))
         return handles
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -24,7 +24,7 @@ from ..api.results import DenoiseResult
 from ..execution.backends import backend_label
 from .isa import DEFAULT_OPTIMIZATION_LEVEL, DEFAULT_PLACEMENT, check_isa, prepare
 from .jobs import JobRunner, job_chunks, raise_errors
-from .journal import DEFAULT_ROOT, Journal, RunRecord
+from .journal import DEFAULT_ROOT, Journal, JournalError, RunRecord
 from .options import sampler_options
 from .program import DEFAULT_VARIANT, QdnProgram, as_program, build_program, circuit_of, program_from_params
 from .service import HardwareAccessError, get_backend, is_local, one_line, open_service
@@ -45,6 +45,9 @@ class HardwareRun:
         Counts by item index (items still running are absent).
     programs : list of QdnProgram or None
         Per item, the program to decode with (``None`` for a bare circuit).
+    notes : list of str
+        What :func:`fetch` repaired, one line each: a damaged results file recomputed or
+        downloaded again, a damaged QPY file replaced by the OpenQASM 3 one.
     """
 
     run_id: str
@@ -52,6 +55,7 @@ class HardwareRun:
     record: RunRecord
     counts: dict[int, dict[int, int]]
     programs: list[QdnProgram | None]
+    notes: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -87,11 +91,11 @@ def _journal(journal) -> Journal:
     return journal if isinstance(journal, Journal) else Journal(journal if journal is not None else DEFAULT_ROOT)
 
 
-def _run_view(journal: Journal, run_id: str) -> HardwareRun:
+def _run_view(journal: Journal, run_id: str, notes: list[str] | None = None) -> HardwareRun:
     rec = journal.get(run_id)
     programs = [program_from_params(m["params"]) if (m.get("params") or {}).get("signal") is not None else None
                 for m in rec.items]
-    return HardwareRun(rec.run_id, journal, rec, journal.counts(rec.run_id), programs)
+    return HardwareRun(rec.run_id, journal, rec, journal.counts(rec.run_id), programs, list(notes or []))
 
 
 def submit(
@@ -225,18 +229,33 @@ def fetch(
     so unfinished local jobs are resubmitted (``resubmit`` defaults to True in local mode) from
     the recorded ISA circuits and options.
 
+    A job whose results file is missing or damaged (:meth:`Journal.damaged_results`) is done
+    again: a local job is resubmitted (same rule as an unfinished one) from its stored circuit
+    (QPY, else OpenQASM 3); an IBM job is retrieved again by its id and its counts saved again
+    (resubmitted only under the rules above). :attr:`HardwareRun.notes` says what was repaired.
+
     Returns
     -------
     HardwareRun
         ``complete`` when every item has counts; :meth:`HardwareRun.denoised` decodes them.
+
+    Raises
+    ------
+    JournalError
+        The run is unknown or its ``run.json`` is damaged, or a job must be resubmitted and
+        neither stored file of one of its circuits is intact; the message names the files.
+    HardwareAccessError
+        Account, network or job failures (the first one names a damaged results file that could
+        not be saved again).
     """
     jnl = _journal(journal)
     rec = jnl.get(run_id)
     run_id = rec.run_id
     local = rec.mode == "local"
     resubmit = local if resubmit is None else bool(resubmit)
+    damaged = jnl.damaged_results(run_id)
     todo = [j["index"] for j in rec.jobs
-            if j["status"] != "done" or any(not rec.items[i].get("result") for i in j["items"])]
+            if j["status"] != "done" or any(not rec.items[i].get("result") or i in damaged for i in j["items"])]
     if not todo:
         return _run_view(jnl, run_id)
     acct = rec.data["settings"].get("account", {}) or {}
@@ -246,17 +265,11 @@ def fetch(
     settings = rec.data["settings"]
 
     if local:
-        if not resubmit:
-            raise HardwareAccessError(
-                f"run {run_id} was simulated locally and its job(s) {todo} did not finish; local jobs do not "
-                "survive their process: fetch with resubmit=True (CLI: --resubmit)"
-            )
-        backend = get_backend(backend if backend is not None else rec.backend)
-        JobRunner(jnl, run_id, backend, execution=settings.get("execution", "auto"), timeout=timeout).run(todo, wait=True)
-        return _run_view(jnl, run_id)
+        return _fetch_local(jnl, rec, todo, damaged, backend, resubmit=resubmit, timeout=timeout)
 
     service = service or open_service(channel=channel, instance=instance, account=account)
     errors, unsent = _collect_service_jobs(jnl, run_id, todo, service, resubmit=resubmit, wait=wait, timeout=timeout)
+    notes: list[str] = []
     if unsent:
         if not resubmit:
             errors.append(
@@ -264,14 +277,64 @@ def fetch(
                 "(CLI: --resubmit) to send them"
             )
         else:
+            notes += _resubmit_notes(jnl, rec, unsent, {})
             backend = get_backend(backend if backend is not None else rec.backend, service=service)
             try:
                 JobRunner(jnl, run_id, backend, execution=settings.get("execution", "auto"),
                           timeout=timeout).run(unsent, wait=wait)
             except HardwareAccessError as exc:
                 errors.append(str(exc))
+    notes += _saved_again_notes(jnl, run_id, damaged, errors)
     raise_errors(errors)
-    return _run_view(jnl, run_id)
+    return _run_view(jnl, run_id, notes)
+
+
+def _fetch_local(jnl: Journal, rec: RunRecord, todo: list[int], damaged: Mapping[int, str], backend, *,
+                 resubmit: bool, timeout: float | None) -> HardwareRun:
+    """Run the jobs ``todo`` of the local run ``rec`` again (local jobs die with their process)."""
+    if not resubmit:
+        detail = next(iter(damaged.values())) if damaged else "not finished"
+        raise HardwareAccessError(
+            f"run {rec.run_id} was simulated locally and its job(s) {todo} must run again ({detail}); local jobs "
+            "do not survive their process: fetch with resubmit=True (CLI: --resubmit)"
+        )
+    notes = _resubmit_notes(jnl, rec, todo, damaged)
+    backend = get_backend(backend if backend is not None else rec.backend)
+    JobRunner(jnl, rec.run_id, backend, execution=rec.data["settings"].get("execution", "auto"),
+              timeout=timeout).run(todo, wait=True)
+    return _run_view(jnl, rec.run_id, notes)
+
+
+def _resubmit_notes(jnl: Journal, rec: RunRecord, jobs: list[int], damaged: Mapping[int, str]) -> list[str]:
+    """Check that the circuits of ``jobs`` can be read back before they are sent again; one note per
+    damaged results file they recompute and per damaged circuit file replaced by the other one.
+
+    Raises JournalError naming the files when neither stored file of a circuit is intact."""
+    notes: list[str] = []
+    for b in jobs:
+        for i in rec.jobs[b]["items"]:
+            try:
+                _, source, problems = jnl.load_circuit(rec.run_id, i)
+            except JournalError as exc:
+                lead = (f"{damaged[i]}, and it cannot be recomputed" if i in damaged
+                        else f"job {b} of run {rec.run_id} cannot be sent again")
+                raise JournalError(f"{lead}: {exc}") from None
+            notes += [f"{p}; used {source}" for p in problems]
+            if i in damaged:
+                notes.append(f"{damaged[i]}; recomputed from {source}")
+    return notes
+
+
+def _saved_again_notes(jnl: Journal, run_id: str, damaged: Mapping[int, str], errors: list[str]) -> list[str]:
+    """After the IBM jobs were retrieved again: one note per damaged results file saved again; the
+    files still damaged are named at the head of the first error."""
+    if not damaged:
+        return []
+    still = jnl.damaged_results(run_id)
+    if still and errors:
+        errors[0] = f"{'; '.join(still.values())}; {errors[0]}"
+    job_of = {i: row.get("job_id") for row in jnl.get(run_id).jobs for i in row["items"]}
+    return [f"{why}; saved again from job {job_of[i]}" for i, why in sorted(damaged.items()) if i not in still]
 
 
 def _service_job(service, jnl: Journal, run_id: str, b: int, row: Mapping[str, Any]):

@@ -24,10 +24,14 @@ Writing (:func:`write_image`; the format follows the suffix; atomic via
   Endian (uncompressed), study and patient attributes kept, a new ``SOPInstanceUID`` and
   ``SeriesInstanceUID`` (:func:`pydicom.uid.generate_uid`), ``SeriesDescription`` and
   ``DerivationDescription`` saying it was denoised, ``ImageType`` DERIVED\\SECONDARY, and stale
-  ``Smallest/LargestImagePixelValue`` removed. ``anonymize=True`` removes the patient-identifying
-  attributes listed in :data:`IDENTIFYING` (Type 2 ones emptied, the rest deleted) and private
-  tags, and sets ``PatientIdentityRemoved``; UIDs and dates are kept, so this is not a full
-  DICOM PS3.15 de-identification profile.
+  ``Smallest/LargestImagePixelValue`` removed. ``anonymize=True`` de-identifies the output with
+  :func:`deidentify`: the DICOM PS3.15 Basic Application Level Confidentiality Profile (the
+  action table of the standard as shipped by the ``dicom-anonymizer`` package, applied at every
+  level of nested sequences, private tags removed) with its Retain UIDs Option (the study UID
+  is kept, so the result stays in its study; the series and instance UIDs are new anyway), then
+  the attributes of :data:`IDENTIFYING` emptied (Type 2) or deleted, ``PatientIdentityRemoved``
+  YES and ``DeidentificationMethod`` (+ code sequence) set. Pixel data is not inspected: a
+  source marked ``BurnedInAnnotation`` YES is refused.
 * PNG holds unsigned integers: the source's integer type when the metadata comes from a PNG or
   TIFF, else uint8 or uint16 by range (values rounded and clipped to the type); a float image
   within [0, 1] that is not integer-valued is scaled by 255 to uint8 (scikit-image's
@@ -43,6 +47,8 @@ with the reason.
 from __future__ import annotations
 
 import copy
+import functools
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +58,7 @@ import numpy as np
 
 from .atomic import atomic_write
 
-__all__ = ["ImageMeta", "read_image", "write_image", "IDENTIFYING", "IMAGE_SUFFIXES"]
+__all__ = ["ImageMeta", "read_image", "write_image", "deidentify", "IDENTIFYING", "IMAGE_SUFFIXES"]
 
 IMAGE_SUFFIXES = {
     ".png": "png",
@@ -63,8 +69,9 @@ IMAGE_SUFFIXES = {
     ".dicom": "dicom",
 }
 
-#: Patient-identifying attributes handled by ``anonymize=True``: Type 2 attributes of the
-#: Patient and General Study modules are emptied, the others deleted.
+#: Attributes :func:`deidentify` leaves empty (Type 2 attributes of the Patient and General Study
+#: modules) or absent (the others) after the PS3.15 profile, which may leave dummy values in them
+#: (its Z and D actions): this list narrows what the profile allows, it does not replace it.
 IDENTIFYING_TYPE2 = (
     "PatientName", "PatientID", "PatientBirthDate", "PatientSex", "ReferringPhysicianName",
     "AccessionNumber", "StudyID",
@@ -149,29 +156,36 @@ def _read_png(path: Path) -> tuple[np.ndarray, ImageMeta]:
     try:
         arr = np.asarray(iio.imread(path, plugin="pillow"))
     except Exception as exc:  # imageio/Pillow raise many types on corrupt files
-        raise ValueError(f"cannot read {path} as a PNG image: {exc}") from None
+        raise ValueError(f"cannot read {path} as a PNG image: {_reason(exc)}") from None
     return _grey(arr, path, "PNG"), ImageMeta("png", arr.dtype, str(path))
 
 
 def _read_tiff(path: Path) -> tuple[np.ndarray, ImageMeta]:
     import tifffile
 
+    logger = logging.getLogger("tifffile")  # tifffile logs what it skips in a corrupt file
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
     try:
         with tifffile.TiffFile(path) as tif:
             pages = len(tif.pages)
             arr = np.asarray(tif.asarray())
     except Exception as exc:
-        raise ValueError(f"cannot read {path} as a TIFF image: {exc}") from None
+        raise ValueError(f"cannot read {path} as a TIFF image: {_reason(exc)}") from None
+    finally:
+        logger.setLevel(level)
     if pages > 1:
         raise ValueError(f"{path} has {pages} pages (a stack); qdn reads one 2-D grey image")
     return _grey(arr, path, "TIFF"), ImageMeta("tiff", arr.dtype, str(path))
 
 
 def _read_npy(path: Path) -> tuple[np.ndarray, ImageMeta]:
-    try:
-        arr = np.load(path, allow_pickle=False)
-    except (ValueError, OSError, EOFError) as exc:
-        raise ValueError(f"{path} is not a readable NPY array: {exc}") from None
+    try:  # mapped: a header that claims more data than the file holds fails here, unallocated
+        arr = np.array(np.load(path, mmap_mode="r", allow_pickle=False))
+    except ValueError as exc:
+        raise ValueError(f"{path} is not a readable NPY array: {_reason(exc)}") from None
+    except Exception as exc:  # OSError, tokenize/syntax errors of a malformed header, ...
+        raise ValueError(f"{path} is not a readable NPY array: {type(exc).__name__}: {_reason(exc)}") from None
     if np.iscomplexobj(arr):
         raise ValueError(f"{path} holds complex data; a real image is needed")
     return _grey(np.asarray(arr), path, "NPY"), ImageMeta("npy", arr.dtype, str(path))
@@ -274,13 +288,28 @@ def read_image(path: str | os.PathLike) -> tuple[np.ndarray, ImageMeta]:
     ``ValueError`` for a missing, unsupported or unreadable file (see the module doc).
     """
     path = Path(path)
-    if not path.exists():
-        raise ValueError(f"input file {path} does not exist")
-    if path.is_dir():
-        raise ValueError(f"{path} is a directory; an image file is needed")
+    try:
+        if not path.exists():
+            raise ValueError(f"input file {path} does not exist")
+        if path.is_dir():
+            raise ValueError(f"{path} is a directory; an image file is needed")
+        if not path.is_file():
+            raise ValueError(f"{path} is not a regular file")
+        with open(path, "rb") as fh:
+            if not fh.read(1):
+                raise ValueError(f"{path} is empty")
+    except OSError as exc:  # PermissionError, ...
+        raise ValueError(f"cannot read {path}: {exc.strerror or _reason(exc)}") from None
     fmt = _format_of(path, reading=True)
     reader = {"png": _read_png, "tiff": _read_tiff, "npy": _read_npy, "dicom": _read_dicom}[fmt]
-    return reader(path)
+    try:
+        return reader(path)
+    except ValueError as exc:
+        if str(path) in str(exc):
+            raise
+        raise ValueError(f"cannot read {path}: {_reason(exc)}") from None
+    except Exception as exc:  # a malformed file can make a parser fail in any way
+        raise ValueError(f"cannot read {path}: {type(exc).__name__}: {_reason(exc)}") from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -318,6 +347,94 @@ def _png_array(values: np.ndarray, meta: ImageMeta | None, path: Path) -> np.nda
     return _cast_clipped(values, np.uint8 if hi <= 255 else np.uint16)
 
 
+#: ``DeidentificationMethodCodeSequence`` items (CID 7050) of :func:`deidentify`.
+DEIDENTIFICATION_CODES = (
+    ("113100", "Basic Application Confidentiality Profile"),
+    ("113110", "Retain UIDs Option"),
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _profile() -> tuple[str, dict, dict, dict]:
+    """(method text, actions, actions on single tags, Retain UIDs overrides) of the newest PS3.15
+    action table that the installed ``dicom-anonymizer`` ships (``dicomfields_2026c``, ...).
+
+    The library applies its repeating-group rules (``(50xx,xxxx)``, ...) at every level already,
+    its single-tag rules at the top only: nested items get the single-tag rules.
+    """
+    import pkgutil
+    from importlib.metadata import version as package_version
+
+    from dicomanonymizer import dicom_anonymization_databases as tables
+    from dicomanonymizer import simpledicomanonymizer as sda
+    from dicomanonymizer.dicomfields_selector import dicom_anonymization_database_selector
+
+    version = max(m.name for m in pkgutil.iter_modules(tables.__path__) if m.name.startswith("dicomfields_"))
+    categories = dicom_anonymization_database_selector(version)
+    retain = {tag: sda.keep for tag in (*categories["U_TAGS"], *categories["X_Z_U_STAR_TAGS"])}
+    actions = sda.initialize_actions(version)
+    single = {tag: action for tag, action in actions.items() if len(tag) == 2}
+    method = f"dicom-anonymizer {package_version('dicom-anonymizer')} ({version})"
+    return method, actions, single, retain
+
+
+def _profile_on_items(ds, apply) -> None:
+    """Apply the profile to every item of every sequence left in ``ds``, depth first (PS3.15
+    applies its actions at any level of nesting)."""
+    for elem in list(ds):
+        if elem.VR == "SQ":
+            for item in elem.value:
+                apply(item)
+                _profile_on_items(item, apply)
+
+
+def deidentify(ds) -> None:
+    """De-identify the pydicom dataset ``ds`` in place (image or waveform).
+
+    The DICOM PS3.15 Basic Application Level Confidentiality Profile: the newest action table of
+    the standard that ``dicom-anonymizer`` ships (Z, X, D actions on about 650 attributes),
+    applied to the dataset and to every nested sequence item, all private tags removed; with
+    the Retain UIDs Option (UIDs kept: a writer gives its output new series and instance
+    UIDs). Then the attributes of :data:`IDENTIFYING` are emptied (Type 2) or deleted rather
+    than left with the profile's dummy values, and ``PatientIdentityRemoved`` (YES),
+    ``DeidentificationMethod`` and ``DeidentificationMethodCodeSequence`` are set. Raises
+    ``ValueError`` for a source whose pixels carry burned-in annotation (not inspected here).
+    """
+    from dicomanonymizer import anonymize_dataset
+    from pydicom.dataset import Dataset
+
+    if str(ds.get("BurnedInAnnotation", "")).strip().upper() == "YES":
+        raise ValueError(
+            "the source is marked BurnedInAnnotation YES: identifying text in the pixels cannot "
+            "be removed by qdn, so the output cannot be de-identified"
+        )
+    method, actions, single, retain = _profile()
+    for _ in ds.iterall():  # decode raw elements up front (the library edits decoded ones)
+        pass
+    anonymize_dataset(ds, dict(retain), delete_private_tags=True, base_rules_gen=lambda: dict(actions))
+
+    def on_item(item) -> None:  # the single-tag rules of the attributes the item holds
+        keys = [(t.group, t.element) for t in item.keys()]
+        rules = {key: retain.get(key, single[key]) for key in keys if key in single}
+        anonymize_dataset(item, None, delete_private_tags=False, base_rules_gen=lambda: rules)
+
+    _profile_on_items(ds, on_item)
+    for keyword in IDENTIFYING:
+        if keyword in ds:
+            if keyword in IDENTIFYING_TYPE2:
+                ds[keyword].value = ""
+            else:
+                del ds[keyword]
+    ds.PatientIdentityRemoved = "YES"
+    ds.DeidentificationMethod = ["DICOM PS3.15 Basic Profile", "Retain UIDs Option", method]
+    codes = []
+    for value, meaning in DEIDENTIFICATION_CODES:
+        code = Dataset()
+        code.CodeValue, code.CodingSchemeDesignator, code.CodeMeaning = value, "DCM", meaning
+        codes.append(code)
+    ds.DeidentificationMethodCodeSequence = codes
+
+
 def _dicom_dataset(values: np.ndarray, meta: ImageMeta, anonymize: bool, description: str):
     from pydicom.dataset import FileMetaDataset
     from pydicom.pixels import pack_bits
@@ -336,6 +453,8 @@ def _dicom_dataset(values: np.ndarray, meta: ImageMeta, anonymize: bool, descrip
     stored = _cast_clipped((values - meta.intercept) / meta.slope, np.dtype(meta.dtype), lo, hi)
 
     ds = copy.deepcopy(src)
+    if anonymize:  # first, so nothing below copies an identifying value (e.g. SeriesDescription)
+        deidentify(ds)
     if bits_allocated == 1:
         payload = pack_bits(stored)
     else:
@@ -371,17 +490,6 @@ def _dicom_dataset(values: np.ndarray, meta: ImageMeta, anonymize: bool, descrip
     if "SOPClassUID" in ds:
         file_meta.MediaStorageSOPClassUID = ds.SOPClassUID
     file_meta.MediaStorageSOPInstanceUID = uid
-
-    if anonymize:
-        for keyword in IDENTIFYING:
-            if keyword in ds:
-                if keyword in IDENTIFYING_TYPE2:
-                    ds[keyword].value = ""
-                else:
-                    del ds[keyword]
-        ds.remove_private_tags()
-        ds.PatientIdentityRemoved = "YES"
-        ds.DeidentificationMethod = "qdn: identifying attributes removed, not PS3.15"
     return ds
 
 
@@ -397,7 +505,7 @@ def write_image(
     """Write a 2-D image; the format follows the suffix (see the module doc). Returns the path.
 
     ``meta`` (from :func:`read_image`) fixes the output type; DICOM output needs the metadata of
-    a DICOM input. ``anonymize`` (DICOM only) removes patient-identifying attributes.
+    a DICOM input. ``anonymize`` (DICOM only) de-identifies the output (:func:`deidentify`).
     ``description`` goes into the DICOM ``SeriesDescription``/``DerivationDescription``.
     """
     path = Path(path)

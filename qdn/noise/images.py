@@ -35,7 +35,7 @@ def awgn(image, snr_db: float | None = None, *, sigma: float | None = None, seed
         return _noise.awgn(x, snr_db, seed=seed)
     if not np.isfinite(sigma) or sigma < 0:
         raise ValueError(f"sigma must be a finite number >= 0, got {sigma}")
-    return x + sigma * _noise._rng(seed).standard_normal(x.shape)
+    return x + sigma * _noise.as_generator(seed).standard_normal(x.shape)
 
 
 def poisson(image, *, peak: float | None = None, scale: float | None = None, seed=None) -> np.ndarray:
@@ -65,7 +65,7 @@ def speckle(image, sigma: float = 0.1, *, looks: int | None = None, seed=None) -
     ``g ~ Gamma(L, 1/L)``, standard deviation ``1/sqrt(L)`` (``sigma`` is then ignored).
     """
     x = _image(image)
-    rng = _noise._rng(seed)
+    rng = _noise.as_generator(seed)
     if looks is not None:
         if not isinstance(looks, (int, np.integer)) or isinstance(looks, bool) or looks < 1:
             raise ValueError(f"looks must be a positive integer, got {looks!r}")

@@ -14,14 +14,10 @@ from typing import Any
 import numpy as np
 from qiskit import QuantumCircuit
 
-from .quantum import (
-    AerNoise,
-    NoisyCircuit,
-    check_noise_model_matches,
-    emulate_noisy_state,
-    emulator_fourier_slots,
-    noise_components,
-)
+from .aer import check_noise_model_matches
+from .emulate import emulate_noisy_state, emulator_fourier_slots
+from .rewrite import NoisyCircuit
+from .scenarios import AerNoise, noise_components
 from ..emulator.spectral import sample_state
 from ..circuits.problem import build_circuit
 from ..execution.backends import DEFAULT_SHOTS, backend_label, check_fits
@@ -81,7 +77,8 @@ def run_noisy(problem, schedule, noise, *, backend=None, shots: int | None = Non
     """Run the denoising circuit of ``problem`` under ``noise`` (what ``qdn.denoise(noise=...)``
     does).
 
-    ``noise`` is a :class:`PhaseNoise`, :class:`BitFlipNoise`, :class:`AerNoise`, a
+    ``noise`` is a :class:`~qdn.noise.scenarios.PhaseNoise`,
+    :class:`~qdn.noise.scenarios.BitFlipNoise`, :class:`~qdn.noise.scenarios.AerNoise`, a
     ``qiskit_aer.noise.NoiseModel``, a ``BackendV2`` (its ``AerSimulator.from_backend`` noise:
     the circuit is transpiled for the device, coupling map included) or a sequence of them (at
     most one model or backend).
@@ -129,7 +126,7 @@ def run_noisy(problem, schedule, noise, *, backend=None, shots: int | None = Non
         for row in nc.draws(seed):
             fourier = [None] * (2 * schedule.iterations + 2)
             for slot, inst in slots.items():
-                fourier[slot] = nc.instance_unitary(inst, layout.m, row)
+                fourier[slot] = nc.program.instance_unitary(inst, layout.m, row)
             states.append(
                 emulate_noisy_state(problem.amplitudes, problem.thresholds, schedule, fourier,
                                     two_sided=problem.two_sided)

@@ -9,7 +9,8 @@ from ..common.validation import as_signal
 __all__ = ["awgn", "poisson", "salt_and_pepper"]
 
 
-def _rng(seed) -> np.random.Generator:
+def as_generator(seed) -> np.random.Generator:
+    """``seed`` as a NumPy Generator (a Generator passes through)."""
     return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
 
@@ -25,7 +26,7 @@ def awgn(x, snr_db: float, *, seed=None) -> np.ndarray:
     energy = np.sum(x**2)
     if energy == 0:
         raise ValueError("AWGN at a target SNR needs a signal with non-zero energy")
-    noise = _rng(seed).standard_normal(x.shape)
+    noise = as_generator(seed).standard_normal(x.shape)
     noise *= np.sqrt(energy / 10 ** (snr_db / 10) / np.sum(noise**2))
     return x + noise
 
@@ -37,7 +38,7 @@ def poisson(x, *, scale: float = 100.0, seed=None) -> np.ndarray:
         raise ValueError(f"scale must be positive, got {scale}")
     if x.min() < 0:
         raise ValueError("Poisson noise needs a non-negative signal (counts); shift it first")
-    return _rng(seed).poisson(x * scale) / scale
+    return as_generator(seed).poisson(x * scale) / scale
 
 
 def salt_and_pepper(x, amount: float = 0.05, *, seed=None) -> np.ndarray:
@@ -45,7 +46,7 @@ def salt_and_pepper(x, amount: float = 0.05, *, seed=None) -> np.ndarray:
     x = np.asarray(as_signal(x, ndim=np.ndim(x)), float)
     if not 0 <= amount <= 1:
         raise ValueError(f"amount must lie in [0, 1], got {amount}")
-    rng = _rng(seed)
+    rng = as_generator(seed)
     out = x.copy()
     hit = rng.random(x.shape) < amount
     salt = rng.random(x.shape) < 0.5
