@@ -118,3 +118,15 @@ def test_ibm_submission_reports_queue_and_qpu_estimate():
 
     line = queue_report(Silent(), NoEstimate())
     assert "queue unknown" in line and "no QPU-time estimate" in line
+
+
+def test_local_testing_mode_refuses_a_run_over_the_limit(tmp_path):
+    from qdn import hardware as hw
+    from qdn.hardware.runs import LOCAL_MODE_OVERHEAD_S, check_local_cost
+
+    prog = hw.build_program(np.sin(np.arange(16) / 2) + 2, 4, threshold=1, variant="register")
+    with pytest.raises(ValueError, match=r"estimated at \d+ s .*over the 300 s limit"):
+        hw.submit(prog, "fake_torino", shots=4000, journal=tmp_path / "runs")
+    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())  # nothing journaled
+    isa = hw.prepare([hw.build_program(np.sin(np.arange(16) / 2) + 2, 4, threshold=1).circuit], "fake_torino")
+    assert LOCAL_MODE_OVERHEAD_S < check_local_cost(isa, 4000, 1, None) < 300  # compact: allowed
