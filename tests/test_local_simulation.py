@@ -130,3 +130,14 @@ def test_local_testing_mode_refuses_a_run_over_the_limit(tmp_path):
     assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())  # nothing journaled
     isa = hw.prepare([hw.build_program(np.sin(np.arange(16) / 2) + 2, 4, threshold=1).circuit], "fake_torino")
     assert LOCAL_MODE_OVERHEAD_S < check_local_cost(isa, 4000, 1, None) < 300  # compact: allowed
+
+
+def test_qdn_run_refuses_an_expensive_local_run_in_one_line(tmp_path, capsys):
+    from qdn.cli import main
+
+    rc = main(["run", "--demo", "--samples", "16", "--window", "4", "--threshold", "1", "--variant", "register",
+               "--backend", "fake_torino", "--shots", "4000", "--root", str(tmp_path / "runs"),
+               "-o", str(tmp_path / "out.csv")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2 and len(err) == 1 and "--max-minutes" in err[0] and "estimated at" in err[0]
+    assert not (tmp_path / "out.csv").exists()

@@ -105,6 +105,8 @@ def add_subcommands(subparsers) -> None:
     u.add_argument("--no-wait", action="store_true", help="IBM backends: return after submission (fetch later)")
     u.add_argument("--timeout", type=float, default=None, help="seconds to wait for the job before giving up (it stays journaled)")
     u.add_argument("--force", action="store_true", help="overwrite the output file")
+    u.add_argument("--max-minutes", type=float, default=None,
+                   help="local testing mode: run even when the estimated simulation time exceeds 5 minutes, up to this many")
     _root_arg(u)
     _account_args(u)
     u.set_defaults(_qdn_hardware="run")
@@ -254,6 +256,8 @@ def _run(args) -> int:
         check_output(args.output, force=args.force, suffixes=RUN_OUTPUTS)
     if args.timeout is not None and args.timeout <= 0:
         raise ValueError(f"--timeout must be positive, got {args.timeout}")
+    if args.max_minutes is not None and not args.max_minutes > 0:
+        raise ValueError(f"--max-minutes must be positive, got {args.max_minutes}")
     clean, noisy = _load_signal(args)
     window = _default_window(len(noisy)) if args.window is None else args.window
     program = hw.build_program(noisy, window, threshold=args.threshold, schedule=args.schedule, variant=args.variant)
@@ -263,6 +267,7 @@ def _run(args) -> int:
         program, backend, shots=args.shots, seed=args.seed, journal=args.root,
         optimization_level=args.optimization_level, placement=_placement(args), dynamical_decoupling=args.dd,
         twirl=args.twirl, wait=not args.no_wait, timeout=args.timeout, extra=extra, **_account(args),
+        **({} if args.max_minutes is None else {"max_seconds": 60.0 * args.max_minutes}),
     )
     print(f"run {run.run_id} on {run.record.backend} ({run.record.mode}): {run.status}; journal {Path(args.root) / run.run_id}")
     if not run.complete:

@@ -52,5 +52,5 @@ def cost_message(estimate: float, limit: float, *, method: str, active_qubits: i
         f"{gates} gates, {shots} shots) on a machine like this project's, over the {limit:.0f} s limit; "
         "cheaper: variant='compact', fewer shots, a smaller signal or window, or backend='emulator' with "
         "noise=PhaseNoise(...) on the Fourier stages; or raise the limit with max_seconds= "
-        "(CLI: --max-minutes)"
+        "(qdn run: --max-minutes)"
     )
