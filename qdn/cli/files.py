@@ -15,6 +15,7 @@ becomes a ``ValueError`` naming the data, not a page of ``RuntimeWarning``) and 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import tempfile
@@ -33,13 +34,33 @@ def one_line(exc: BaseException | str) -> str:
     return text or type(exc).__name__
 
 
+#: Loggers of the file libraries, silent while a file is read: what they log about a malformed
+#: file (pydicom's "Invalid value for VR UI", tifffile's skipped tags) would be lines of stderr
+#: before, or instead of, the one line of the command.
+LIBRARY_LOGGERS = ("pydicom", "tifffile", "PIL", "imageio")
+
+
+@contextlib.contextmanager
+def _quiet_loggers(names=LIBRARY_LOGGERS):
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
+
+
 @contextlib.contextmanager
 def reading(path):
     """Read ``path`` inside this block: any failure becomes a ``ValueError`` whose one-line
     message names the file (the readers of :mod:`qdn.io` already raise those; this catches what
-    a library raises besides)."""
+    a library raises besides), and the file libraries log nothing (:data:`LIBRARY_LOGGERS`)."""
     try:
-        yield
+        with _quiet_loggers():
+            yield
     except ValueError as exc:
         if path is None or str(path) in str(exc):
             raise

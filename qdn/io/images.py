@@ -56,6 +56,7 @@ from typing import Any
 
 import numpy as np
 
+from .dicom import read_dataset
 from .atomic import atomic_write
 
 __all__ = ["ImageMeta", "read_image", "write_image", "deidentify", "IDENTIFYING", "IMAGE_SUFFIXES"]
@@ -241,12 +242,7 @@ def _dicom_header(ds, path: Path) -> dict:
 
 
 def _read_dicom(path: Path) -> tuple[np.ndarray, ImageMeta]:
-    import pydicom
-
-    try:
-        ds = pydicom.dcmread(path)
-    except Exception as exc:  # InvalidDicomError, EOFError, struct/parse errors of corrupt files
-        raise ValueError(f"{path} is not a readable DICOM file: {_reason(exc)}") from None
+    ds = read_dataset(path)  # fully parsed: a corrupt file fails here, not when the output is written
     file_meta = getattr(ds, "file_meta", None)
     tsyntax = getattr(file_meta, "TransferSyntaxUID", None) if file_meta is not None else None
     try:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .dicom import read_dataset
 from .atomic import atomic_write
 from .images import deidentify
 
@@ -89,13 +90,7 @@ def _read_wav(path: Path, column):
 
 
 def _read_dicom_waveform(path: Path, column):
-    import pydicom
-    from pydicom.errors import InvalidDicomError
-
-    try:
-        ds = pydicom.dcmread(path)
-    except (InvalidDicomError, OSError, ValueError) as exc:
-        raise ValueError(f"{path} is not a readable DICOM file: {exc}") from None
+    ds = read_dataset(path)
     if "WaveformSequence" not in ds:
         raise ValueError(f"{path} holds no DICOM waveform (use the image reader for pixel data)")
     seq = ds.WaveformSequence[0]
