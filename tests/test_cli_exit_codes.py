@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 
 from qdn.cli import main
-from qdn.cli.files import numerics
 
 DEMO = ["--backend", "emulator", "--window", "4"]
 
@@ -161,6 +160,8 @@ def test_an_image_near_1e308_exits_2(tmp_path, capsys):
 
 
 def test_a_floating_point_failure_while_computing_is_one_error(capsys):
+    from qdn.cli.files import numerics
+
     with pytest.raises(ValueError, match=r"^x\.csv: the signal's range \[1, 1e\+308\] overflows float64 arithmetic"):
         with numerics(np.array([1.0, 1e308]), "x.csv"):
             np.float64(1e308) * 10.0

@@ -13,6 +13,7 @@ mutated files per loader.
 
 import contextlib
 import io
+import logging
 import tempfile
 from pathlib import Path
 
@@ -164,14 +165,28 @@ def random_bytes(seed: bytes):
 
 
 # ------------------------------------------------------------------------------- the property
+class _Records(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
 def _denoise_bytes(kind: str, content: bytes) -> None:
     suffix, _, out_suffix = LOADERS[kind]
     with tempfile.TemporaryDirectory() as tmp:
         src, out = Path(tmp) / f"in{suffix}", Path(tmp) / f"out{out_suffix}"
         src.write_bytes(content)
-        err, printed = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(printed):
-            code = main(["denoise", str(src), "-o", str(out), "--backend", "emulator", "--window", "4"])
+        err, printed, logged = io.StringIO(), io.StringIO(), _Records()
+        logging.getLogger().addHandler(logged)  # what a library logs would be stderr lines too
+        try:
+            with contextlib.redirect_stderr(err), contextlib.redirect_stdout(printed):
+                code = main(["denoise", str(src), "-o", str(out), "--backend", "emulator", "--window", "4"])
+        finally:
+            logging.getLogger().removeHandler(logged)
+        assert not logged.records, [r.getMessage() for r in logged.records]
         lines = err.getvalue().splitlines()
         assert code in (0, 2), err.getvalue()
         assert "Traceback" not in err.getvalue() and len(lines) <= 1, err.getvalue()

@@ -56,7 +56,7 @@ from typing import Any
 
 import numpy as np
 
-from .dicom import read_dataset
+from .dicom import read_dataset, write_dataset
 from .atomic import atomic_write
 
 __all__ = ["ImageMeta", "read_image", "write_image", "deidentify", "IDENTIFYING", "IMAGE_SUFFIXES"]
@@ -534,9 +534,7 @@ def write_image(
             "writing DICOM needs the metadata of a DICOM input (the second value returned by "
             "read_image on a .dcm file): qdn writes a denoised copy of an existing DICOM image"
         )
-    import pydicom
-
     ds = _dicom_dataset(values, meta, anonymize, description)
     # dcmwrite (not save_as) so a big-endian source is re-encoded little endian: the only
     # OW/OB payload that depends on byte order, PixelData, was rebuilt little endian above
-    return atomic_write(path, lambda tmp: pydicom.dcmwrite(tmp, ds, enforce_file_format=True), force=force)
+    return atomic_write(path, lambda tmp: write_dataset(tmp, ds), force=force)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .dicom import read_dataset
+from .dicom import read_dataset, write_dataset
 from .atomic import atomic_write
 from .images import deidentify
 
@@ -239,7 +239,7 @@ def _write_dicom_waveform(tmp: str, y: np.ndarray, meta: Mapping | None, anonymi
     if file_meta is not None and "MediaStorageSOPInstanceUID" in file_meta:
         file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
     ds.SeriesDescription = f"qdn denoised ({meta.get('label', 'channel')})"
-    ds.save_as(tmp, enforce_file_format=True)
+    write_dataset(tmp, ds)
 
 
 def write_signal(
