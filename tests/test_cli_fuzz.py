@@ -114,17 +114,17 @@ def _dicom_image() -> bytes:
     return _dicom(ds)
 
 
-#: loader: (input suffix, seed file, output suffix). DICOM inputs are written as NPY: the fuzzing
-#: is of the loaders (a DICOM output re-encodes the input's dataset, a writer's business).
+#: loader: (input suffix, seed file, output suffix): each kind is written back as its own kind (a
+#: DICOM output re-encodes the input's dataset, so a header the reader let through is written too).
 LOADERS = {
     "csv": (".csv", _csv, ".csv"),
     "npy-signal": (".npy", lambda: _npy(np.sin(np.arange(16) / 2.0)), ".npy"),
     "wav": (".wav", _wav, ".wav"),
-    "dicom-waveform": (".dcm", _dicom_waveform, ".npy"),
+    "dicom-waveform": (".dcm", _dicom_waveform, ".dcm"),
     "png": (".png", _png, ".png"),
     "tiff": (".tif", _tiff, ".tif"),
     "npy-image": (".npy", lambda: _npy(_image() / 10.0), ".npy"),
-    "dicom-image": (".dcm", _dicom_image, ".npy"),
+    "dicom-image": (".dcm", _dicom_image, ".dcm"),
 }
 SEEDS: dict[str, bytes] = {}
 

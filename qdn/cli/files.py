@@ -34,9 +34,9 @@ def one_line(exc: BaseException | str) -> str:
     return text or type(exc).__name__
 
 
-#: Loggers of the file libraries, silent while a file is read: what they log about a malformed
-#: file (pydicom's "Invalid value for VR UI", tifffile's skipped tags) would be lines of stderr
-#: before, or instead of, the one line of the command.
+#: Loggers of the file libraries, silent while a file is read or written: what they log about a
+#: malformed file (pydicom's "Invalid value for VR UI", tifffile's skipped tags) would be lines of
+#: stderr before, or instead of, the one line of the command.
 LIBRARY_LOGGERS = ("pydicom", "tifffile", "PIL", "imageio")
 
 
@@ -191,18 +191,12 @@ def _undo(path: Path, backup: Path | None, made: list[Path], *, written: bool) -
 def write_all(writes: Sequence[tuple[str | os.PathLike, Callable[[Path], object]]]) -> None:
     """Call each ``write(path)`` in turn (each an atomic write of one output); if one fails,
     undo those done before it (remove the new files and the folders made for them, restore the
-    files ``--force`` replaced) and re-raise."""
+    files ``--force`` replaced) and re-raise. The file libraries log nothing meanwhile (pydicom
+    logs invalid values it copies from a malformed input's header)."""
     done: list[tuple[Path, Path | None, list[Path]]] = []
     try:
-        for path, write in writes:
-            path = Path(path)
-            backup, made = _backup(path), _missing_dirs(path)
-            try:
-                write(path)
-            except BaseException:
-                _undo(path, backup, made, written=False)
-                raise
-            done.append((path, backup, made))
+        with _quiet_loggers():
+            _write_each(writes, done)
     except BaseException:
         for path, backup, made in reversed(done):
             _undo(path, backup, made, written=True)
@@ -211,3 +205,15 @@ def write_all(writes: Sequence[tuple[str | os.PathLike, Callable[[Path], object]
         if backup is not None:
             with contextlib.suppress(OSError):
                 backup.unlink()
+
+
+def _write_each(writes, done: list) -> None:
+    for path, write in writes:
+        path = Path(path)
+        backup, made = _backup(path), _missing_dirs(path)
+        try:
+            write(path)
+        except BaseException:
+            _undo(path, backup, made, written=False)
+            raise
+        done.append((path, backup, made))
