@@ -44,7 +44,7 @@ def measure(n: int, window: int, variant: str, shots: int, method: str) -> dict:
 
     from qdn.api.plan import plan
     from qdn.execution.cost import estimate_seconds
-    from qdn.execution.runs import active_qubits
+    from qdn.execution.runs import circuit_estimate
     from qdn.execution.transpile import transpile_for_backend
 
     backend = FakeTorino()
@@ -54,13 +54,13 @@ def measure(n: int, window: int, variant: str, shots: int, method: str) -> dict:
     isa = transpile_for_backend(p.problem.circuit(p.schedule, measure=True), backend, optimization_level=1,
                                 seed_transpiler=0)
     transpile_s = time.perf_counter() - t0
-    q, gates = active_qubits(isa), sum(v for k, v in isa.count_ops().items() if k != "barrier")
+    _, _, q, gates = circuit_estimate(isa, shots)  # q and gates as the model counts them
     sim = AerSimulator.from_backend(backend, method=method, seed_simulator=0)
     t0 = time.perf_counter()
     result = sim.run(isa, shots=shots).result()
     measured = time.perf_counter() - t0
     assert result.success, result.status
-    estimate = estimate_seconds(method, q, gates, shots)
+    estimate = estimate_seconds(method, q, gates, shots)  # each case calibrates the method it names
     return dict(n_samples=n, window=window, variant=variant, shots=shots, method=method, active_qubits=q,
                 gates=gates, transpile_s=transpile_s, measured_s=measured, estimated_s=estimate,
                 ratio=estimate / measured)

@@ -17,7 +17,7 @@ from .backends import aer_method, is_device_model
 from .cost import PROGRESS_AFTER_S, cost_message, estimate_seconds
 from .transpile import transpile_for_backend
 
-__all__ = ["run_statevector", "run_statevectors", "run_sampler", "active_qubits", "device_simulator"]
+__all__ = ["run_statevector", "run_statevectors", "run_sampler", "active_qubits", "circuit_estimate", "device_simulator"]
 
 
 def _aer_simulator(method: str = "automatic", seed: int | None = None, device: str = "CPU"):
@@ -29,6 +29,17 @@ def _aer_simulator(method: str = "automatic", seed: int | None = None, device: s
 def active_qubits(isa: QuantumCircuit) -> int:
     """Qubits an ISA circuit acts on (Aer drops the idle ones of a device-sized circuit)."""
     return len({isa.find_bit(q).index for ins in isa.data if ins.operation.name != "barrier" for q in ins.qubits})
+
+
+def circuit_estimate(isa: QuantumCircuit, shots: int) -> tuple[float, str, int, int]:
+    """``(estimated seconds, Aer method, active qubits, gates)`` of a noisy run of ``isa``: the
+    method :func:`~qdn.execution.backends.aer_method` picks and
+    :func:`~qdn.execution.cost.estimate_seconds` (gates counted as in its calibration, barriers
+    left out)."""
+    q = active_qubits(isa)
+    method = aer_method(q, shots)
+    gates = sum(v for k, v in isa.count_ops().items() if k != "barrier")
+    return estimate_seconds(method, q, gates, shots), method, q, gates
 
 
 def device_simulator(backend: Any, isa: QuantumCircuit, shots: int, seed: int | None, device: str = "CPU",
@@ -44,10 +55,7 @@ def device_simulator(backend: Any, isa: QuantumCircuit, shots: int, seed: int | 
         return backend
     from qiskit_aer import AerSimulator
 
-    q = active_qubits(isa)
-    method = aer_method(q, shots)
-    gates = sum(v for k, v in isa.count_ops().items() if k != "barrier")
-    estimate = estimate_seconds(method, q, gates, shots)
+    estimate, method, q, gates = circuit_estimate(isa, shots)
     if max_seconds is not None and estimate > max_seconds:
         raise ValueError(cost_message(estimate, max_seconds, method=method, active_qubits=q, gates=gates, shots=shots))
     if info is not None:

@@ -22,9 +22,9 @@ import numpy as np
 from qiskit import QuantumCircuit
 
 from ..api.results import DenoiseResult
-from ..execution.backends import aer_method, backend_label
-from ..execution.cost import DEFAULT_MAX_SECONDS, cost_message, estimate_seconds
-from ..execution.runs import active_qubits
+from ..execution.backends import backend_label
+from ..execution.cost import DEFAULT_MAX_SECONDS, cost_message
+from ..execution.runs import circuit_estimate
 from .isa import DEFAULT_OPTIMIZATION_LEVEL, DEFAULT_PLACEMENT, check_isa, prepare
 from .jobs import JobRunner, job_chunks, raise_errors
 from .journal import DEFAULT_ROOT, Journal, JournalError, RunRecord
@@ -112,15 +112,10 @@ def check_local_cost(isa: Sequence[QuantumCircuit], shots: int, n_jobs: int, max
     (:func:`qdn.execution.cost.estimate_seconds` per circuit, with the method Aer will pick, plus
     :data:`LOCAL_MODE_OVERHEAD_S` per job); ``ValueError`` with the cheaper choices when it
     exceeds ``max_seconds`` (None: no limit)."""
-    total, worst = n_jobs * LOCAL_MODE_OVERHEAD_S, None
-    for qc in isa:
-        q = active_qubits(qc)
-        gates = sum(v for k, v in qc.count_ops().items() if k not in ("barrier", "measure"))
-        method = aer_method(q, shots)
-        total += estimate_seconds(method, q, gates, shots)
-        worst = max(worst or (0, "", 0, 0), (estimate_seconds(method, q, gates, shots), method, q, gates))
+    estimates = [circuit_estimate(qc, shots) for qc in isa]
+    total = n_jobs * LOCAL_MODE_OVERHEAD_S + sum(e[0] for e in estimates)
     if max_seconds is not None and total > max_seconds:
-        _, method, q, gates = worst
+        _, method, q, gates = max(estimates)  # the costliest circuit, named in the message
         raise ValueError(cost_message(total, max_seconds, method=method, active_qubits=q, gates=gates, shots=shots))
     return total
 
