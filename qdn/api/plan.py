@@ -13,7 +13,9 @@ import numpy as np
 from ..circuits.amplification import Schedule, make_schedule
 from ..circuits.layout import Layout
 from ..circuits.problem import DenoisingProblem
+from ..circuits.spinning import SpinningProblem
 from ..classical.amplitude_map import AmplitudeMap
+from ..classical.spinning import shift_thresholds
 from ..classical.thresholds import ThresholdSpec, resolve_thresholds
 from ..classical.windows import from_windows, to_windows
 from ..execution.executor import Readout
@@ -26,7 +28,7 @@ class Plan:
     """A planned denoising run: ``problem`` under ``schedule``; ``amplitude_map`` maps samples to
     amplitudes and back."""
 
-    problem: DenoisingProblem
+    problem: DenoisingProblem | SpinningProblem
     schedule: Schedule
     amplitude_map: AmplitudeMap
 
@@ -64,16 +66,23 @@ def plan(
     delta: float = 0.05,
     sigma: float | None = None,
     amplitude_map: AmplitudeMap | None = None,
+    shifts: int = 1,
 ) -> Plan:
     """Plan the denoising of ``data`` (validated; every side a power of two and >= ``window``).
 
     ``data.ndim`` = 1 cuts windows of ``window`` samples, 2 cuts ``window x window`` patches.
     ``sigma`` (``threshold="auto"``) defaults to the MAD estimate from ``data``;
     ``amplitude_map`` (default: fitted to ``data``) lets shifted copies share one map.
+    ``shifts`` > 1 (1-D) plans the in-circuit cycle spinning over ``shifts`` evenly spaced
+    shifts (:class:`~qdn.circuits.spinning.SpinningProblem`), cutoffs per (shift, window).
     """
     layout = Layout.for_shape(data.shape, window, mean_bits)
     amap = amplitude_map or AmplitudeMap.fit(data, encoding, floor=floor, bits=mean_bits)
     windows = to_windows(data, window, data.ndim)
+    if shifts > 1:
+        taus = shift_thresholds(data, window, shifts, threshold, mask=mask, sigma=sigma)
+        problem = SpinningProblem(layout, amap.amplitudes(windows), taus, variant, mask)
+        return Plan(problem, make_schedule(schedule, problem.weight, min_weight=min_weight, delta=delta), amap)
     taus = resolve_thresholds(windows, threshold, mask=mask, sigma=sigma, signal=data, grid=layout.grid_shape)
     means = windows.reshape(layout.P, -1).mean(axis=1)
     problem = DenoisingProblem(layout, amap.amplitudes(windows), taus, amap.quantize_mean(means, mean_bits), variant, mask)

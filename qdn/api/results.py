@@ -45,6 +45,16 @@ class DenoiseResult:
     simulation : dict or None
         How a fake IBM device was simulated: Aer ``method`` (picked by cost:
         :func:`qdn.execution.backends.aer_method`), ``active_qubits``, ``device``.
+    window : int or None
+        The window used (chosen by ``window="auto"``, or given).
+    window_risks : dict or None
+        ``window="auto"``: the Monte-Carlo SURE of each candidate window.
+    shifts, spin, runs : int, str or None, int
+        Cycle-spinning shifts, how they ran ("circuit", "runs"; None for one shift) and the
+        circuits run. With ``shifts`` > 1, ``thresholds`` has shape ``(shifts, P)``; ``state`` is
+        the spinning circuit's ``s = 0`` slice on ``(flag, anc, j, i)`` (spin "circuit") or the
+        first run's state (spin "runs").
+    noise_model, boundary : str
     """
 
     denoised: np.ndarray
@@ -62,6 +72,13 @@ class DenoiseResult:
     state: np.ndarray | None = None
     counts: dict | None = None
     simulation: dict | None = None
+    window: int | None = None
+    window_risks: dict | None = None
+    shifts: int = 1
+    spin: str | None = None
+    runs: int = 1
+    noise_model: str = "gaussian"
+    boundary: str = "periodic"
 
 
 @dataclass

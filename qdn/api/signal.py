@@ -14,13 +14,14 @@ from .image import denoise_image
 from .methods import QUANTUM_BASELINES, run_baseline, run_classical
 from .plan import plan
 from .results import DenoiseResult, ImageDenoiseResult
+from .spin import NoiseTransform, resolve_shifts, resolve_spin, resolve_window, run_planned, spin_by_runs
 from ..classical.denoisers import CLASSICAL_METHODS
+from ..classical.spinning import BOUNDARIES, crop, extend
 from ..classical.thresholds import side_mask
 from ..common.registry import lookup
 from ..common.validation import as_signal, check_bool, check_int, check_seed, check_window, data_ndim, pad_pow2
 from ..execution.backends import check_backend, check_shots, default_variant
 from ..execution.cost import DEFAULT_MAX_SECONDS
-from ..execution.executor import execute
 from ..noise.runs import NoisyExecution
 
 __all__ = ["denoise", "METHODS", "IMAGE_METHODS"]
@@ -28,19 +29,40 @@ __all__ = ["denoise", "METHODS", "IMAGE_METHODS"]
 
 def _qdn(y: np.ndarray, *, window: int, threshold: Any, schedule: str, variant: str, two_sided: bool, encoding: str,
          floor: float, mean_bits: int, min_weight: float | None, delta: float, backend: Any, shots: int | None,
-         seed: int | None, noise: Any, device: str = "CPU", max_seconds: float | None = None,
-         **_: Any) -> DenoiseResult:
-    """The qdn pipeline on a padded signal: plan, execute (with ``noise`` if given), decode."""
-    p = plan(y, window, threshold=threshold, schedule=schedule, variant=variant, mask=side_mask(two_sided),
-             encoding=encoding, floor=floor, mean_bits=mean_bits, min_weight=min_weight, delta=delta)
-    readout = execute(p.problem, p.schedule, backend, shots=shots, seed=seed, device=device, max_seconds=max_seconds,
-                      noise=None if noise is None else NoisyExecution(noise))
+         seed: int | None, noise: Any, device: str = "CPU", max_seconds: float | None = None, shifts: int = 1,
+         spin: str = "circuit", sigma: float | None = None, **_: Any) -> DenoiseResult:
+    """The qdn pipeline on a padded signal: plan, execute (with ``noise`` if given), decode;
+    ``shifts`` > 1 spins in the circuit or by runs (:mod:`qdn.api.spin`)."""
+    mask = side_mask(two_sided)
+    plan_options = dict(schedule=schedule, variant=variant, mask=mask, encoding=encoding, floor=floor,
+                        mean_bits=mean_bits, min_weight=min_weight, delta=delta)
+    execute_options = dict(backend=backend, shots=shots, device=device, max_seconds=max_seconds,
+                           noise=None if noise is None else NoisyExecution(noise))
+    runs: list = []
+    if shifts > 1 and spin == "runs":
+        def one(v: np.ndarray, cut: np.ndarray):
+            run_seed = None if seed is None else seed + len(runs)
+            out, p, readout = run_planned(v, window, shifts=1, threshold=cut, sigma=sigma, plan_options=plan_options,
+                                          execute_options=dict(execute_options, seed=run_seed))
+            runs.append((p, readout))
+            return out, None
+
+        denoised, _ = spin_by_runs(y, window, shifts, one, threshold=threshold, mask=mask, sigma=sigma)
+        p, readout = runs[0]
+        thresholds = np.stack([r[0].problem.thresholds for r in runs])
+    else:
+        if noise is not None and shifts > 1:
+            raise ValueError("noise= runs the paper's circuit per shift: with shifts > 1 use spin='runs'")
+        denoised, p, readout = run_planned(y, window, shifts=shifts, threshold=threshold, sigma=sigma,
+                                           plan_options=plan_options, execute_options=dict(execute_options, seed=seed))
+        thresholds = p.problem.thresholds
     return DenoiseResult(
-        denoised=p.decode(readout), circuit=readout.circuit, thresholds=p.problem.thresholds,
+        denoised=denoised, circuit=readout.circuit, thresholds=thresholds,
         iterations=p.schedule.iterations, schedule=p.schedule, marked_weight=p.weight,
         success_probability=p.schedule.success_probability(p.weight), backend=readout.backend,
         shots=readout.shots, layout=p.layout, amplitude_map=p.amplitude_map, state=readout.state,
-        counts=readout.counts, simulation=readout.simulation,
+        counts=readout.counts, simulation=readout.simulation, shifts=shifts, spin=spin if shifts > 1 else None,
+        runs=max(1, len(runs)),
     )
 
 
@@ -75,9 +97,13 @@ def _denoise_2d(image, window: int, method: str, *, pad: bool, noise: Any, two_s
 
 def denoise(
     y,
-    window: int = 16,
+    window: int | str = "auto",
     *,
     method: str = "qdn",
+    shifts: int | str = "auto",
+    noise_model: str = "gaussian",
+    boundary: str = "periodic",
+    spin: str | None = None,
     threshold="auto",
     schedule: str = "exact",
     variant: str | None = None,
@@ -105,8 +131,28 @@ def denoise(
         patches of side ``window`` by :func:`qdn.denoise_image` (which returns an
         :class:`~qdn.api.results.ImageDenoiseResult`; more options there: radial masks, cycle
         spinning); the methods "qft", "qwt" and "fft-window" take images too.
-    window : int
-        Window length M, a power of two <= N.
+    window : int or "auto"
+        Window length M, a power of two <= N. "auto" (default) chooses M from 4 ... 256 (at least
+        two windows) by Monte-Carlo SURE of the whole estimator (:mod:`qdn.classical.risk`): it
+        sees the noisy signal only; the choice is ``DenoiseResult.window``. Images: 16.
+    shifts : int or "auto"
+        Cycle spinning (qdn): the output is the mean over ``shifts`` evenly spaced shifts
+        ``d = k * M / shifts`` of ``np.roll(F_d(np.roll(y, -d)), d)``, ``F_d`` the per-window
+        projection with that shift's cutoffs. A power of two <= M; "auto" (default) is M (every
+        window position, translation invariant). ``shifts=1, window=16`` is the paper's algorithm,
+        bit for bit.
+    noise_model : {"gaussian", "poisson"}
+        "poisson": ``y`` are counts; the Anscombe transform makes the noise Gaussian of unit
+        variance, the method denoises that, and the Mäkitalo–Foi exact unbiased inverse returns
+        counts (:mod:`qdn.classical.anscombe`). Any method, signals and images.
+    boundary : {"periodic", "reflect"}
+        Shifts wrap around ("periodic", default: measured as good and half the size) or the
+        signal is first extended by its mirror image so its two ends never share a window
+        (:data:`qdn.classical.spinning.BOUNDARIES`).
+    spin : {None, "circuit", "runs"}
+        How ``shifts`` > 1 runs: "circuit" (a shift register in superposition and a modular
+        adder: one circuit, :mod:`qdn.circuits.spinning`) or "runs" (one paper circuit per shift,
+        outputs averaged). None: "runs" on a ``BackendV2`` or with ``noise=``, else "circuit".
     method : str
         "qdn" (default), the quantum baselines "qft" and "qwt" (:mod:`qdn.circuits.baselines`), or the
         classical "fft-window", "wavelet", "wiener", "savgol" (:mod:`qdn.classical.denoisers`).
@@ -191,15 +237,26 @@ def denoise(
     options = dict(threshold=threshold, schedule=schedule, variant=variant, backend=backend, shots=shots, seed=seed,
                    encoding=encoding, floor=floor, mean_bits=mean_bits, min_weight=min_weight, delta=delta,
                    wavelet=wavelet)
+    transform = NoiseTransform(noise_model)
+    lookup(BOUNDARIES, "boundary", boundary)
     if data_ndim(y) == 2 and not isinstance(y, str):
-        return _denoise_2d(y, window, method, pad=pad, noise=noise, two_sided=two_sided, **options)
+        image = as_signal(y, name="image", ndim=2)
+        res = _denoise_2d(transform(image), 16 if window == "auto" else window, method, pad=pad, noise=noise,
+                          two_sided=two_sided, sigma=transform.sigma, **options)
+        res.denoised = transform.inverse(res.denoised)
+        return res
     y = as_signal(y)
     n_orig = y.size
     if n_orig < 2:
         raise ValueError(f"signal needs at least 2 samples, got {n_orig}")
-    y = pad_pow2(y, pad=pad)
-    window = check_window(window, y.size)
-    res = METHODS[method](y, window=window, two_sided=two_sided, noise=noise, device=device, max_seconds=max_seconds,
+    z = extend(pad_pow2(transform(y), pad=pad), boundary)
+    windowed = method in ("qdn", "fft-window")
+    window, risks = resolve_window(z, window if windowed or window != "auto" else 16, shifts if method == "qdn" else 1,
+                                   threshold=threshold, mask=side_mask(two_sided), sigma=transform.sigma, seed=seed)
+    shifts = resolve_shifts(shifts, window) if method == "qdn" else 1
+    res = METHODS[method](z, window=window, two_sided=two_sided, noise=noise, device=device, max_seconds=max_seconds,
+                          shifts=shifts, spin=resolve_spin(spin, backend, noise is not None), sigma=transform.sigma,
                           **options)
-    res.denoised = res.denoised[:n_orig]
+    res.denoised = transform.inverse(crop(res.denoised, boundary, z.size >> (boundary == "reflect"))[:n_orig])
+    res.window, res.window_risks, res.noise_model, res.boundary = window, risks, noise_model, boundary
     return res

@@ -14,6 +14,8 @@ from .spectral import emulate_quantum_state, emulate_state
 from ..circuits.amplification import Schedule
 from ..circuits.baselines import BaselineProblem
 from ..circuits.problem import DenoisingProblem
+from ..circuits.spinning import SpinningProblem
+from .spinning import emulate_spin_state
 
 __all__ = ["emulate"]
 
@@ -38,3 +40,8 @@ def _(problem: BaselineProblem, schedule: Schedule | None) -> np.ndarray:
     if problem.method == "qft":
         return qft_filter_state(problem.amplitudes, problem.cutoff)
     return qwt_filter_state(problem.amplitudes, problem.cutoff, wavelet=problem.wavelet)
+
+
+@emulate.register
+def _(problem: SpinningProblem, schedule: Schedule) -> np.ndarray:
+    return emulate_spin_state(problem.amplitudes, problem.thresholds, schedule, mask=problem.mask)[0]

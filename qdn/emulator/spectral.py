@@ -40,6 +40,7 @@ __all__ = [
     "emulate_state",
     "emulate_quantum_state",
     "sample_state",
+    "schedule_scales",
 ]
 
 ScheduleSpec = Union[str, Schedule, Callable[[float], Schedule]]
@@ -123,7 +124,7 @@ def emulate_state(
     # squared norms of the good and bad components (|bad|^2 = |c|^2 - |Pc|^2 + |s|^2, Pythagoras)
     g2 = _sqnorm(proj, batch) + (0.0 if proj_odd is None else _sqnorm(proj_odd, batch))
     b2 = np.maximum(_sqnorm(c, batch) - g2 + _sqnorm(s, batch), 0.0)
-    sg, sb, iters = _scales(g2 / N, b2 / N, schedule, schedule_options)
+    sg, sb, iters = schedule_scales(g2 / N, b2 / N, schedule, schedule_options)
 
     # the 1/sqrt(N) of the prepared state folded into the factors, broadcast over (j, i)
     root_n = np.sqrt(N)
@@ -161,7 +162,7 @@ def emulate_quantum_state(
     proj = np.fft.fft(proj, axis=-1)
     g2 = _sqnorm(proj, batch)
     b2 = np.maximum(_sqnorm(psi, batch) - g2, 0.0)
-    sg, sb, iters = _scales(g2, b2, schedule, schedule_options)
+    sg, sb, iters = schedule_scales(g2, b2, schedule, schedule_options)
     sb = sb[..., None, None]
     out = np.zeros(batch + (2, P, M), complex)
     good = out[..., 0, :, :]
@@ -193,7 +194,7 @@ def amplify_spectrum(
     good = spec[anc0] * frequency_mask(M, taus, mask, ndim)  # anc = 1 has no kept bin
     g2 = _sqnorm(good, batch)
     b2 = np.maximum(_sqnorm(spec, batch) - g2, 0.0)
-    sg, sb, iters = _scales(g2, b2, schedule, schedule_options)
+    sg, sb, iters = schedule_scales(g2, b2, schedule, schedule_options)
     expand = (Ellipsis,) + (None,) * (ndim + 1)  # broadcast over (j, *k)
     final = spec * sb[(Ellipsis,) + (None,) * (ndim + 2)]
     final[anc0] += good * (sg - sb)[expand]  # sg good + sb bad = sb (good + bad) + (sg - sb) good
@@ -216,7 +217,7 @@ def _sqnorm(x: np.ndarray, batch: tuple[int, ...]) -> np.ndarray:
     return np.einsum("...i,...i->...", flat, flat)
 
 
-def _scales(
+def schedule_scales(
     g2: np.ndarray, b2: np.ndarray, schedule: ScheduleSpec, options: dict
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per batch element, the factors ``sg = c_g / |g|`` and ``sb = c_b / |b|`` that the schedule
@@ -244,9 +245,15 @@ def _scales(
 def sample_state(state: np.ndarray, shots: int, rng: np.random.Generator) -> dict[int, int]:
     """Sample ``shots`` outcomes of ``(anc, j, i)`` from one state of shape ``(2, P, M)``.
 
-    Keys are ``i + M*j + N*anc``, as the circuit's ``meas`` register reads.
+    Keys are ``i + M*j + N*anc``, as the circuit's ``meas`` register reads. A ``state`` of norm
+    below 1 is a slice of the readout registers (the ``s = 0`` slice of a spinning circuit): the
+    missing probability is drawn as one more outcome, key ``state.size``, which post-selection
+    discards.
     """
     probs = np.abs(np.asarray(state).ravel()) ** 2
+    rest = 1.0 - probs.sum()
+    if rest > 1e-9:  # a slice of the state (spinning: s = 0): the rest is one discarded outcome
+        probs = np.append(probs, rest)
     probs /= probs.sum()
     counts = rng.multinomial(shots, probs)
     return {int(k): int(c) for k, c in zip(np.flatnonzero(counts), counts[counts > 0])}

@@ -10,7 +10,9 @@ denoised amplitudes stay positive.
 What a problem's statevector and counts mean depends on its registers: :func:`read_statevector`,
 :func:`kept_amplitudes` and :func:`kept_from_counts` are registries (``functools.singledispatch``)
 over the problem types, :class:`~qdn.circuits.problem.DenoisingProblem` (1-D windows and N-D
-patches) and :class:`~qdn.circuits.baselines.BaselineProblem`.
+patches), :class:`~qdn.circuits.spinning.SpinningProblem` (in-circuit cycle spinning: the readout
+state is the ``s = 0`` slice on ``(flag, anc, j, i)``, kept branch ``flag = 1, anc = 0``) and
+:class:`~qdn.circuits.baselines.BaselineProblem`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import numpy as np
 from ..circuits.baselines import BaselineProblem
 from ..circuits.layout import Layout, holds_codes, work_size
 from ..circuits.problem import DenoisingProblem
+from ..circuits.spinning import SpinningProblem
 
 __all__ = [
     "state_amplitudes",
@@ -134,3 +137,33 @@ def _(problem: BaselineProblem, counts: Mapping[int, int]) -> np.ndarray:
     if good.sum() == 0:
         raise RuntimeError("no shot passed post-selection (keep = 1, anc = 0); increase shots")
     return np.sqrt(good / good.sum()).reshape(np.shape(problem.amplitudes))
+
+
+@read_statevector.register
+def _(problem: SpinningProblem, statevector: np.ndarray) -> np.ndarray:
+    lay = problem.layout
+    qc = problem.frame("shape")
+    sizes = {r.name: 1 << r.size for r in qc.qregs}
+    shape = (sizes["work"], problem.shifts, 2, 2, sizes.get("thre", 1), lay.P, lay.M)
+    state = np.asarray(statevector).ravel()
+    if state.size != int(np.prod(shape)):
+        raise ValueError(f"statevector has {state.size} amplitudes, expected {int(np.prod(shape))}")
+    return state.reshape(shape)[0, 0, :, :, 0]  # work, s and thre read at 0
+
+
+@kept_amplitudes.register
+def _(problem: SpinningProblem, state: np.ndarray) -> np.ndarray:
+    return state[1, 0]
+
+
+@kept_from_counts.register
+def _(problem: SpinningProblem, counts: Mapping[int, int]) -> np.ndarray:
+    N = problem.layout.N
+    hist = np.zeros(4 * N)
+    for key, v in counts.items():
+        if int(key) < 4 * N:  # s = 0
+            hist[int(key)] += v
+    good = hist[2 * N : 3 * N]  # flag = 1, anc = 0
+    if good.sum() == 0:
+        raise RuntimeError("no shot passed post-selection (s = 0, flag = 1, anc = 0); increase shots")
+    return np.sqrt(good / good.sum()).reshape(problem.layout.P, problem.layout.M)
