@@ -1,7 +1,7 @@
 """Aer statevector against the exact emulator, both variants, growing N.
 
 For N = 2**4, 2**5, ... (window ``min(16, N // 4)``, threshold M // 4, a seeded noisy signal)
-``qdn.denoise(y, M, threshold=taus, variant=v, backend="statevector")`` is timed once per size,
+``qdn.denoise(y, M, shifts=1, threshold=taus, variant=v, backend="statevector")`` is timed once per size,
 after one untimed warm-up run at N = 16 in the same process (build the circuit, lower it with ``generate_preset_pass_manager(optimization_level=1)`` for
 Aer, simulate, read out), split into build / transpile / simulate by timing the calls that
 ``denoise`` makes. ``backend="emulator"`` on the same input is timed best-of-5 in the same
@@ -72,7 +72,7 @@ def aer_once(variant: str, n: int) -> dict:
     from qdn.circuits.problem import DenoisingProblem
 
     # warm-up: the first Aer run of a process pays about 1 s of one-time initialisation
-    qdn.denoise(signal(16), 4, threshold=1, variant=variant, backend="statevector")
+    qdn.denoise(signal(16), 4, shifts=1, threshold=1, variant=variant, backend="statevector")
     y, m, taus = _args(n)
     sink = {"build_s": 0.0, "transpile_s": 0.0, "run_s": 0.0}
     orig_build, orig_run, orig_pm = DenoisingProblem.circuit, executor.run_statevector, execution.generate_preset_pass_manager
@@ -93,7 +93,7 @@ def aer_once(variant: str, n: int) -> dict:
     execution.generate_preset_pass_manager = lambda *a, **k: _Timed(orig_pm(*a, **k), sink)
     try:
         t0 = time.perf_counter()
-        res = qdn.denoise(y, m, threshold=taus, variant=variant, backend="statevector")
+        res = qdn.denoise(y, m, shifts=1, threshold=taus, variant=variant, backend="statevector")
         total = time.perf_counter() - t0
     finally:
         DenoisingProblem.circuit, executor.run_statevector = orig_build, orig_run
@@ -149,11 +149,11 @@ def main(argv: list[str] | None = None) -> int:
             limit = min(args.run_limit, remaining)
             aer = aer_once(variant, n) if args.quick else aer_subprocess(variant, n, limit)
             y, m, taus = _args(n)
-            t_emu, emu = best_of(lambda: qdn.denoise(y, m, threshold=taus, variant=variant, backend="emulator"), 5)
+            t_emu, emu = best_of(lambda: qdn.denoise(y, m, shifts=1, threshold=taus, variant=variant, backend="emulator"), 5)
             row = {"variant": variant, "N": n, "window": m, "emulator_s": t_emu}
             if aer is None:
                 row.update(status=f"> {limit:.0f} s (stopped)", qubits=qdn.denoise(
-                    y, m, threshold=taus, variant=variant, backend="emulator").layout.num_qubits(variant))
+                    y, m, shifts=1, threshold=taus, variant=variant, backend="emulator").layout.num_qubits(variant))
                 rows.append(row)
                 print(f"{variant} N={n}: Aer run stopped after {limit:.0f} s", flush=True)
                 break

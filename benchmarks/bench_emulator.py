@@ -53,7 +53,7 @@ def measure(n: int) -> dict:
         return emulate_state(amap.amplitudes(windows), taus, "exact")
 
     def denoise():
-        return qdn.denoise(y, WINDOW, threshold=taus, backend="emulator")
+        return qdn.denoise(y, WINDOW, shifts=1, threshold=taus, backend="emulator")
 
     def numpy_floor():
         return spectral_projection(windows, taus)

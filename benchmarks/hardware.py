@@ -75,7 +75,7 @@ def local_runs(report: Report, shots: int = 4096) -> None:
 
     torino = FakeTorino()
     y = test_signal()
-    exact = qdn.denoise(y, 8, threshold=1, variant="compact", backend="emulator").denoised
+    exact = qdn.denoise(y, 8, shifts=1, threshold=1, variant="compact", backend="emulator").denoised
     rows = []
     with tempfile.TemporaryDirectory() as journal:
         for label, seed, options in RUNS:

@@ -30,6 +30,7 @@ SCRIPTS = {
     "images": "images",
     "hardware": "hardware",
     "local-noise": "local_noise_cost",
+    "spinning": "spinning",
 }
 
 

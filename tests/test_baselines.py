@@ -9,6 +9,7 @@ from numpy.testing import assert_allclose
 from qiskit.quantum_info import Operator, Statevector
 
 import qdn
+from _paper import paper_denoise
 from qdn.circuits.baselines import (
     cyclic_shift,
     d4_transform,
@@ -105,30 +106,30 @@ def test_qwt_d4_output_is_the_db2_projection(rng):
     coeffs = pywt.wavedec(y, "db2", level=2, mode="periodization")
     ref = pywt.waverec([coeffs[0]] + [np.zeros_like(d) for d in coeffs[1:]], "db2", mode="periodization")
     for backend in ("statevector", "emulator"):
-        res = qdn.denoise(y, method="qwt", wavelet="db2", threshold=2, backend=backend)
+        res = paper_denoise(y, method="qwt", wavelet="db2", threshold=2, backend=backend)
         assert_allclose(res.denoised, ref, atol=1e-9 * np.ptp(y))
-    auto = qdn.denoise(y, method="qwt", wavelet="db2", backend="emulator")  # SURE on db2 bands
+    auto = paper_denoise(y, method="qwt", wavelet="db2", backend="emulator")  # SURE on db2 bands
     assert 1 <= auto.thresholds[0] <= 6
 
 
 def test_wavelet_option_errors():
     with pytest.raises(ValueError, match="'db4' is PyWavelets' 8-tap"):
-        qdn.denoise(np.arange(16.0), method="qwt", wavelet="db4")
+        paper_denoise(np.arange(16.0), method="qwt", wavelet="db4")
     with pytest.raises(ValueError, match="unknown wavelet 'sym2'"):
         qwt_filter_circuit(np.full(8, 0.5), 1, wavelet="sym2")
     with pytest.raises(ValueError, match="method='qwt' only"):
-        qdn.denoise(np.arange(16.0), method="qft", wavelet="haar")
+        paper_denoise(np.arange(16.0), method="qft", wavelet="haar")
     with pytest.raises(ValueError, match="method='qwt' only"):
-        qdn.denoise(np.arange(16.0), wavelet="db2")
+        paper_denoise(np.arange(16.0), wavelet="db2")
 
 
 def test_baseline_outputs_equal_classical_transforms(rng):
     y = rng.normal(size=64)
-    qft = qdn.denoise(y, method="qft", threshold=5, backend="statevector")
+    qft = paper_denoise(y, method="qft", threshold=5, backend="statevector")
     k = np.arange(64)
     ref = np.fft.ifft(np.fft.fft(y) * (np.minimum(k, 64 - k) <= 5)).real
     assert_allclose(qft.denoised, ref, atol=1e-9 * np.ptp(y))
-    qwt = qdn.denoise(y, method="qwt", threshold=2, backend="statevector")
+    qwt = paper_denoise(y, method="qwt", threshold=2, backend="statevector")
     assert_allclose(qwt.denoised, np.repeat(y.reshape(-1, 4).mean(1), 4), atol=1e-9 * np.ptp(y))
 
 
@@ -136,9 +137,9 @@ def test_baseline_outputs_equal_classical_transforms(rng):
 def test_baseline_sampled_readout_converges(method):
     clean = demo_signal("HeaviSine", 64)
     noisy = awgn(clean, 15, seed=0)
-    exact = qdn.denoise(noisy, method=method, backend="emulator").denoised
+    exact = paper_denoise(noisy, method=method, backend="emulator").denoised
     errs = [
-        np.max(np.abs(qdn.denoise(noisy, method=method, backend="aer", shots=s, seed=2).denoised - exact))
+        np.max(np.abs(paper_denoise(noisy, method=method, backend="aer", shots=s, seed=2).denoised - exact))
         for s in (2_000, 200_000)
     ]
     assert errs[1] < errs[0] / 3 and errs[1] < 0.06 * np.ptp(noisy)
@@ -148,7 +149,7 @@ def test_baseline_sampled_readout_converges(method):
 def test_every_method_denoises_heavisine(method):
     clean = demo_signal("HeaviSine", 1024)
     noisy = awgn(clean, 15, seed=4)
-    res = qdn.denoise(noisy, 16, method=method, backend="emulator")
+    res = paper_denoise(noisy, 16, method=method, backend="emulator")
     assert res.method == method and res.denoised.shape == clean.shape
     assert qdn.metrics.psnr(clean, res.denoised) > qdn.metrics.psnr(clean, noisy) + 1.0
 
@@ -156,16 +157,16 @@ def test_every_method_denoises_heavisine(method):
 def test_fft_window_is_qdn_classical_twin():
     clean = demo_signal("Doppler", 512)
     noisy = awgn(clean, 15, seed=1)
-    twin = qdn.denoise(noisy, 16, method="fft-window")
-    quantum = qdn.denoise(noisy, 16, backend="emulator")
+    twin = paper_denoise(noisy, 16, method="fft-window")
+    quantum = paper_denoise(noisy, 16, backend="emulator")
     assert_allclose(twin.denoised, quantum.denoised, atol=1e-9 * np.ptp(noisy))
     assert list(twin.thresholds) == list(quantum.thresholds)
 
 
 def test_method_errors():
     with pytest.raises(ValueError, match="valid: 'qdn', 'qft', 'qwt'"):
-        qdn.denoise(np.arange(16.0), 4, method="bm3d")
+        paper_denoise(np.arange(16.0), 4, method="bm3d")
     with pytest.raises(ValueError, match=r"\[1, 4\]"):
-        qdn.denoise(np.arange(16.0), 4, method="qwt", threshold=9)
+        paper_denoise(np.arange(16.0), 4, method="qwt", threshold=9)
     with pytest.raises(ValueError, match="one global int threshold"):
-        qdn.denoise(np.arange(16.0), 4, method="qft", threshold=[1, 2])
+        paper_denoise(np.arange(16.0), 4, method="qft", threshold=[1, 2])

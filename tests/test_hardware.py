@@ -13,6 +13,7 @@ import pytest
 from qiskit import ClassicalRegister, QuantumCircuit
 
 import qdn
+from _paper import paper_denoise
 from qdn import hardware as hw
 from qdn.cli import main
 from qdn.hardware.journal import Journal
@@ -180,7 +181,7 @@ def test_ideal_local_run_matches_the_emulator_within_shot_noise(tmp_path):
     y = _step_cosine()
     shots = 20000
     res, run = hw.run_denoise(y, AerSimulator(), 8, threshold=1, shots=shots, seed=7, journal=tmp_path)
-    ref = qdn.denoise(y, 8, threshold=1, variant="compact", backend="emulator")
+    ref = paper_denoise(y, 8, threshold=1, variant="compact", backend="emulator")
     exact = ref.denoised
     assert run.record.mode == "local" and run.record.backend == "aer_simulator"
     # the exact schedule leaves no shot in anc = 1 ...
@@ -210,7 +211,7 @@ def test_end_to_end_on_fake_torino(torino, tmp_path):
     y = _step_cosine()
     shots = 4096
     res, run = hw.run_denoise(y, torino, 8, threshold=1, shots=shots, seed=1, journal=tmp_path)
-    exact = qdn.denoise(y, 8, threshold=1, variant="compact", backend="emulator")
+    exact = paper_denoise(y, 8, threshold=1, variant="compact", backend="emulator")
     assert run.record.backend == "fake_torino" and run.status == "done"
     assert sum(res.counts.values()) == shots
 

@@ -12,6 +12,7 @@ import pytest
 from qiskit.primitives.containers import BitArray, DataBin, PrimitiveResult, SamplerPubResult
 
 import qdn
+from _paper import paper_denoise
 from qdn import hardware as hw
 from qdn.cli import main
 from qdn.hardware.journal import Journal, JournalError
@@ -266,7 +267,7 @@ class _FakeService:
 
 def _exact_result(prog, shots=10**6):
     """A sampler result whose counts are the exact output distribution (no shot noise)."""
-    res = qdn.denoise(np.asarray(prog.params["signal"]), prog.params["window"],
+    res = paper_denoise(np.asarray(prog.params["signal"]), prog.params["window"],
                       threshold=np.asarray(prog.params["thresholds"]), variant="compact", backend="emulator")
     probs = np.abs(res.state[0].ravel()) ** 2
     counts = {i: int(round(p * shots)) for i, p in enumerate(probs / probs.sum()) if p > 1e-12}

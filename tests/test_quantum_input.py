@@ -7,6 +7,7 @@ from qiskit import QuantumCircuit
 from qiskit.circuit.library import StatePreparation
 
 import qdn
+from _paper import paper_denoise
 from qdn.data import demo_signal
 from qdn.noise import awgn
 from qdn.api.state import denoise_state
@@ -47,7 +48,7 @@ def test_circuit_equals_emulator(noisy64, variant, schedule):
 def test_matches_classical_denoise_of_the_same_signal(noisy64, schedule, tol):
     taus = np.array([1, 2, 3, 1])
     res = denoise_state(_process(noisy64), 16, threshold=taus, schedule=schedule, delta=0.05, backend="emulator")
-    classical = qdn.denoise(noisy64, 16, threshold=taus, backend="emulator").denoised
+    classical = paper_denoise(noisy64, 16, threshold=taus, backend="emulator").denoised
     ref = _unit(spectral_projection(noisy64.reshape(4, 16), taus).ravel())
     assert_allclose(_unit(classical), ref, atol=1e-9)
     # the fixed-point output differs from the projection by at most delta in norm

@@ -126,10 +126,10 @@ def test_denoise_shifts_equals_reference_and_shifts_one_unchanged():
     clean = ecg()[:256]
     y = awgn(clean, 15, seed=2)
     for shifts in (2, 4, 16):
-        res = qdn.denoise(y, 16, shifts=shifts, backend="emulator")
+        res = qdn.denoise(y, 16, shifts=shifts, backend="emulator", weights="hard")
         assert res.thresholds.shape == (shifts, 16)
         assert_allclose(res.denoised, shift_average(y, 16, res.thresholds), rtol=0, atol=1e-9 * np.ptp(y))
-    fixed = qdn.denoise(y, 16, shifts=8, threshold=3, backend="emulator")
+    fixed = qdn.denoise(y, 16, shifts=8, threshold=3, backend="emulator", weights="hard")
     assert_allclose(fixed.denoised, shift_average(y, 16, np.full((8, 16), 3)), atol=1e-9 * np.ptp(y))
     one = qdn.denoise(y, 16, shifts=1, backend="emulator")
     p = plan(y, 16)
@@ -138,9 +138,54 @@ def test_denoise_shifts_equals_reference_and_shifts_one_unchanged():
     assert one.shifts == 1 and one.spin is None
 
 
+def wiener_reference(y, window, thresholds, sigma):
+    """Independent: per shift and window, pilot = hard projection spectrum P, weights
+    |P|^2 / (|P|^2 + M sigma^2) (1 at k = 0), filtered, shifted back, averaged."""
+    S = len(thresholds)
+    out = np.zeros(y.size)
+    freq = np.minimum(np.arange(window), window - np.arange(window))
+    for k, taus in enumerate(thresholds):
+        d = k * window // S
+        spec = np.fft.fft(np.roll(y, -d).reshape(-1, window), axis=1)
+        pilot = np.where(freq[None, :] <= np.asarray(taus)[:, None], spec, 0)
+        w = np.abs(pilot) ** 2 / (np.abs(pilot) ** 2 + window * sigma**2)
+        w[:, 0] = 1.0
+        out += np.roll(np.fft.ifft(spec * w, axis=1).real.ravel(), d)
+    return out / S
+
+
+def test_wiener_weights_equal_reference():
+    from qdn.classical.thresholds import mad_sigma
+
+    y = awgn(ecg()[:256], 15, seed=9)
+    res = qdn.denoise(y, 16, shifts=8, backend="emulator")
+    assert res.weights == "wiener"
+    assert_allclose(res.denoised, wiener_reference(y, 16, res.thresholds, mad_sigma(y)), atol=1e-9 * np.ptp(y))
+    with pytest.raises(ValueError, match="spinning circuit"):
+        qdn.denoise(y, 16, shifts=8, spin="runs", weights="wiener", backend="emulator")
+    with pytest.raises(ValueError, match="spinning circuit"):
+        qdn.denoise(y, 16, shifts=1, weights="wiener", backend="emulator")
+
+
+@pytest.mark.parametrize("schedule", ["exact", "grover"])
+def test_soft_weights_circuit_equals_emulator(schedule):
+    from qdn.classical.spinning import wiener_weights
+
+    rng = np.random.default_rng(11)
+    c = rng.uniform(0.3, 1.0, (4, 4))
+    taus = rng.integers(0, 3, (4, 4))
+    weights = wiener_weights(c.ravel(), 4, taus, 0.05)
+    assert 0 < weights.min() or weights.min() == 0
+    assert np.any((weights > 0) & (weights < 1))
+    problem = SpinningProblem(Layout(2, 2, 2), c, taus, "compact", weights=weights)
+    sch = make_schedule(schedule, problem.weight)
+    full, _ = emulate_spin_state(c, taus, sch, full=True, weights=weights)
+    assert_allclose(_statevector_slices(problem, run_statevector(problem.circuit(sch))), full, atol=1e-9)
+
+
 def test_spin_runs_equals_spin_circuit():
     y = awgn(ecg()[:128], 15, seed=4)
-    a = qdn.denoise(y, 8, shifts=8, spin="circuit", backend="emulator")
+    a = qdn.denoise(y, 8, shifts=8, spin="circuit", backend="emulator", weights="hard")
     b = qdn.denoise(y, 8, shifts=8, spin="runs", backend="emulator")
     assert (a.spin, b.spin, b.runs) == ("circuit", "runs", 8)
     assert_allclose(a.thresholds, b.thresholds)
@@ -150,7 +195,8 @@ def test_spin_runs_equals_spin_circuit():
 def test_spinning_on_statevector_and_sampled():
     y = awgn(ecg()[:16], 20, seed=5)
     ref = qdn.denoise(y, 4, shifts=4, backend="emulator")
-    sv = qdn.denoise(y, 4, shifts=4, backend="statevector", variant="compact")
+    sv = qdn.denoise(y, 4, shifts=4, backend="statevector")
+    assert sv.weights == "wiener" and sv.circuit is not None
     assert_allclose(sv.denoised, ref.denoised, atol=1e-9 * np.ptp(y))
     sampled = qdn.denoise(y, 4, shifts=4, backend="emulator", shots=200_000, seed=1)
     # sqrt(frequency) readout: error ~ 1/sqrt(kept shots) of the amplitudes
@@ -215,7 +261,7 @@ def test_poisson_noise_model_beats_gaussian_path():
 
 def test_boundary_reflect_is_the_mirrored_spin():
     y = awgn(ecg()[:128], 15, seed=8)
-    res = qdn.denoise(y, 16, shifts=4, boundary="reflect", threshold=3, backend="emulator")
+    res = qdn.denoise(y, 16, shifts=4, boundary="reflect", threshold=3, backend="emulator", weights="hard")
     ext = np.concatenate([y, y[::-1]])
     assert_allclose(res.denoised, shift_average(ext, 16, np.full((4, 16), 3))[:128], atol=1e-9 * np.ptp(y))
     assert res.boundary == "reflect"

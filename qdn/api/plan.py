@@ -15,8 +15,9 @@ from ..circuits.layout import Layout
 from ..circuits.problem import DenoisingProblem
 from ..circuits.spinning import SpinningProblem
 from ..classical.amplitude_map import AmplitudeMap
-from ..classical.spinning import shift_thresholds
-from ..classical.thresholds import ThresholdSpec, resolve_thresholds
+from ..classical.spinning import WEIGHTS, shift_thresholds, wiener_weights
+from ..classical.thresholds import ThresholdSpec, mad_sigma, resolve_thresholds
+from ..common.registry import check_choice
 from ..classical.windows import from_windows, to_windows
 from ..execution.executor import Readout
 
@@ -67,6 +68,7 @@ def plan(
     sigma: float | None = None,
     amplitude_map: AmplitudeMap | None = None,
     shifts: int = 1,
+    weights: str = "hard",
 ) -> Plan:
     """Plan the denoising of ``data`` (validated; every side a power of two and >= ``window``).
 
@@ -74,14 +76,19 @@ def plan(
     ``sigma`` (``threshold="auto"``) defaults to the MAD estimate from ``data``;
     ``amplitude_map`` (default: fitted to ``data``) lets shifted copies share one map.
     ``shifts`` > 1 (1-D) plans the in-circuit cycle spinning over ``shifts`` evenly spaced
-    shifts (:class:`~qdn.circuits.spinning.SpinningProblem`), cutoffs per (shift, window).
+    shifts (:class:`~qdn.circuits.spinning.SpinningProblem`), cutoffs per (shift, window), and
+    ``weights`` (:data:`qdn.classical.spinning.WEIGHTS`) on the kept bins.
     """
+    check_choice("weights", weights, WEIGHTS)
+    if weights != "hard" and shifts < 2:
+        raise ValueError(f"weights={weights!r} is built into the spinning circuit: use shifts >= 2")
     layout = Layout.for_shape(data.shape, window, mean_bits)
     amap = amplitude_map or AmplitudeMap.fit(data, encoding, floor=floor, bits=mean_bits)
     windows = to_windows(data, window, data.ndim)
     if shifts > 1:
         taus = shift_thresholds(data, window, shifts, threshold, mask=mask, sigma=sigma)
-        problem = SpinningProblem(layout, amap.amplitudes(windows), taus, variant, mask)
+        soft = None if weights == "hard" else wiener_weights(data, window, taus, mad_sigma(data) if sigma is None else sigma)
+        problem = SpinningProblem(layout, amap.amplitudes(windows), taus, variant, mask, soft)
         return Plan(problem, make_schedule(schedule, problem.weight, min_weight=min_weight, delta=delta), amap)
     taus = resolve_thresholds(windows, threshold, mask=mask, sigma=sigma, signal=data, grid=layout.grid_shape)
     means = windows.reshape(layout.P, -1).mean(axis=1)

@@ -54,7 +54,9 @@ class DenoiseResult:
         circuits run. With ``shifts`` > 1, ``thresholds`` has shape ``(shifts, P)``; ``state`` is
         the spinning circuit's ``s = 0`` slice on ``(flag, anc, j, i)`` (spin "circuit") or the
         first run's state (spin "runs").
-    noise_model, boundary : str
+    noise_model, boundary, weights : str
+    num_qubits : int or None
+        Qubits of the circuit that runs (or would run, on the emulator); per run for spin "runs".
     """
 
     denoised: np.ndarray
@@ -79,6 +81,8 @@ class DenoiseResult:
     runs: int = 1
     noise_model: str = "gaussian"
     boundary: str = "periodic"
+    num_qubits: int | None = None
+    weights: str = "hard"
 
 
 @dataclass

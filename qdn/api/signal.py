@@ -11,10 +11,13 @@ from typing import Any
 import numpy as np
 
 from .image import denoise_image
+from .localization import LOCALIZATION_METHODS
 from .methods import QUANTUM_BASELINES, run_baseline, run_classical
 from .plan import plan
 from .results import DenoiseResult, ImageDenoiseResult
-from .spin import NoiseTransform, resolve_shifts, resolve_spin, resolve_window, run_planned, spin_by_runs
+from .spin import (
+    NoiseTransform, resolve_shifts, resolve_spin, resolve_weights, resolve_window, run_planned, spin_by_runs,
+)
 from ..classical.denoisers import CLASSICAL_METHODS
 from ..classical.spinning import BOUNDARIES, crop, extend
 from ..classical.thresholds import side_mask
@@ -30,12 +33,12 @@ __all__ = ["denoise", "METHODS", "IMAGE_METHODS"]
 def _qdn(y: np.ndarray, *, window: int, threshold: Any, schedule: str, variant: str, two_sided: bool, encoding: str,
          floor: float, mean_bits: int, min_weight: float | None, delta: float, backend: Any, shots: int | None,
          seed: int | None, noise: Any, device: str = "CPU", max_seconds: float | None = None, shifts: int = 1,
-         spin: str = "circuit", sigma: float | None = None, **_: Any) -> DenoiseResult:
+         spin: str = "circuit", sigma: float | None = None, weights: str = "hard", **_: Any) -> DenoiseResult:
     """The qdn pipeline on a padded signal: plan, execute (with ``noise`` if given), decode;
     ``shifts`` > 1 spins in the circuit or by runs (:mod:`qdn.api.spin`)."""
     mask = side_mask(two_sided)
     plan_options = dict(schedule=schedule, variant=variant, mask=mask, encoding=encoding, floor=floor,
-                        mean_bits=mean_bits, min_weight=min_weight, delta=delta)
+                        mean_bits=mean_bits, min_weight=min_weight, delta=delta, weights=weights if shifts > 1 else "hard")
     execute_options = dict(backend=backend, shots=shots, device=device, max_seconds=max_seconds,
                            noise=None if noise is None else NoisyExecution(noise))
     runs: list = []
@@ -53,8 +56,11 @@ def _qdn(y: np.ndarray, *, window: int, threshold: Any, schedule: str, variant: 
     else:
         if noise is not None and shifts > 1:
             raise ValueError("noise= runs the paper's circuit per shift: with shifts > 1 use spin='runs'")
+        # backend=None: the emulator for the spinning circuit (the same amplitudes; its circuit
+        # costs 6-70x the paper's in gates, benchmarks/results/spinning.md)
         denoised, p, readout = run_planned(y, window, shifts=shifts, threshold=threshold, sigma=sigma,
-                                           plan_options=plan_options, execute_options=dict(execute_options, seed=seed))
+                                           plan_options=plan_options,
+                                           execute_options=dict(execute_options, seed=seed, circuit_ok=shifts == 1))
         thresholds = p.problem.thresholds
     return DenoiseResult(
         denoised=denoised, circuit=readout.circuit, thresholds=thresholds,
@@ -62,7 +68,7 @@ def _qdn(y: np.ndarray, *, window: int, threshold: Any, schedule: str, variant: 
         success_probability=p.schedule.success_probability(p.weight), backend=readout.backend,
         shots=readout.shots, layout=p.layout, amplitude_map=p.amplitude_map, state=readout.state,
         counts=readout.counts, simulation=readout.simulation, shifts=shifts, spin=spin if shifts > 1 else None,
-        runs=max(1, len(runs)),
+        runs=max(1, len(runs)), num_qubits=p.problem.num_qubits,
     )
 
 
@@ -71,9 +77,10 @@ METHODS = {
     "qdn": _qdn,
     **{name: (lambda y, _m=name, **kw: run_baseline(_m, y, **kw)) for name in QUANTUM_BASELINES},
     **{name: (lambda y, _m=name, **kw: run_classical(_m, y, **kw)) for name in CLASSICAL_METHODS},
+    **LOCALIZATION_METHODS,
 }
 #: Methods that take 2-D input ("qdn" through :func:`qdn.denoise_image`).
-IMAGE_METHODS = ("qdn", "qft", "qwt", "fft-window")
+IMAGE_METHODS = ("qdn", "qft", "qwt", "fft-window", *LOCALIZATION_METHODS)
 
 
 def _denoise_2d(image, window: int, method: str, *, pad: bool, noise: Any, two_sided: bool, **options: Any):
@@ -82,12 +89,14 @@ def _denoise_2d(image, window: int, method: str, *, pad: bool, noise: Any, two_s
     if noise is not None or not two_sided:
         raise ValueError("2-D input supports two-sided masks and no noise= (see qdn.denoise_image)")
     if method not in IMAGE_METHODS:
-        raise ValueError(f"2-D input supports methods 'qdn', 'qft', 'qwt' and 'fft-window', not {method!r} "
+        raise ValueError(f"2-D input supports methods {', '.join(map(repr, IMAGE_METHODS))}, not {method!r} "
                          "(for classical image denoisers use skimage.restoration)")
     if method == "qdn":
         options.pop("wavelet")
         return denoise_image(image, window, pad=pad, **options)
     img = as_signal(image, name="image", ndim=2)
+    if method in LOCALIZATION_METHODS:  # any size: patches of their own, no padding
+        return METHODS[method](img)
     padded = pad_pow2(img, pad=pad, square=method != "fft-window", name="image")
     res = METHODS[method](padded, window=check_window(window, min(padded.shape)) if method == "fft-window" else window,
                           **options)
@@ -104,6 +113,7 @@ def denoise(
     noise_model: str = "gaussian",
     boundary: str = "periodic",
     spin: str | None = None,
+    weights: str | None = None,
     threshold="auto",
     schedule: str = "exact",
     variant: str | None = None,
@@ -153,9 +163,16 @@ def denoise(
         How ``shifts`` > 1 runs: "circuit" (a shift register in superposition and a modular
         adder: one circuit, :mod:`qdn.circuits.spinning`) or "runs" (one paper circuit per shift,
         outputs averaged). None: "runs" on a ``BackendV2`` or with ``noise=``, else "circuit".
+    weights : {None, "hard", "wiener"}
+        The mark on the kept bins (:data:`qdn.classical.spinning.WEIGHTS`): the paper's hard
+        mask, or empirical Wiener weights (the paper's suggested future work), a rotation of the
+        spinning circuit's flag (compact variant, spin "circuit"). None: "wiener" where it can be
+        built (measured best), "hard" otherwise.
     method : str
         "qdn" (default), the quantum baselines "qft" and "qwt" (:mod:`qdn.circuits.baselines`), or the
-        classical "fft-window", "wavelet", "wiener", "savgol" (:mod:`qdn.classical.denoisers`).
+        classical "fft-window", "wavelet", "wiener", "savgol" (:mod:`qdn.classical.denoisers`), or the
+        adaptive-basis "localization" (blind mode-resolved selection) and "qab" (blind QAB), for
+        signals and images (:mod:`qdn.localization`; ``window`` does not apply to them).
     wavelet : {None, "haar", "db2"}
         ``method="qwt"`` only: the quantum wavelet transform, "haar" (default) or the 4-tap
         Daubechies D4, "db2" in PyWavelets' naming (alias "d4"; PyWavelets' "db4" has 8 taps
@@ -167,8 +184,9 @@ def denoise(
     variant : {None, "register", "compact"}
         "register" holds means and thresholds in qubit registers (the paper); "compact" compares
         against classical per-window constants (fewer qubits, same output). None (default):
-        "register" on the emulator and ideal Aer, "compact" on any ``BackendV2`` and with
-        ``noise=`` (:func:`qdn.execution.backends.default_variant`).
+        "compact" for the spinning circuit; otherwise "register" on the emulator and ideal Aer,
+        "compact" on any ``BackendV2`` and with ``noise=``
+        (:func:`qdn.execution.backends.default_variant`).
     backend : None, "emulator", "statevector", "aer" or a BackendV2
         None picks by :func:`qdn.choose_backend`. "statevector" is Aer's exact statevector;
         "aer" samples with Aer; a ``BackendV2`` is transpiled for and sampled on.
@@ -230,15 +248,19 @@ def denoise(
     check_backend(backend)
     check_shots(shots)
     check_seed(seed)
-    variant = default_variant(backend, noisy=noise is not None) if variant is None else variant
     check_int(mean_bits, "mean_bits", minimum=1)
     check_bool(two_sided, "two_sided")
     check_bool(pad, "pad")
+    transform = NoiseTransform(noise_model)
+    lookup(BOUNDARIES, "boundary", boundary)
+    spin = resolve_spin(spin, backend, noise is not None)
+    spun = method == "qdn" and data_ndim(y) == 1 and not (isinstance(shifts, (int, np.integer)) and shifts == 1)
+    if variant is None:  # the spinning circuit holds no codes: compact (its mark is one UCRY)
+        variant = "compact" if spun and spin == "circuit" else default_variant(backend, noisy=noise is not None)
+    weights = resolve_weights(weights, spin, 2 if spun else 1, variant) if method == "qdn" else "hard"
     options = dict(threshold=threshold, schedule=schedule, variant=variant, backend=backend, shots=shots, seed=seed,
                    encoding=encoding, floor=floor, mean_bits=mean_bits, min_weight=min_weight, delta=delta,
                    wavelet=wavelet)
-    transform = NoiseTransform(noise_model)
-    lookup(BOUNDARIES, "boundary", boundary)
     if data_ndim(y) == 2 and not isinstance(y, str):
         image = as_signal(y, name="image", ndim=2)
         res = _denoise_2d(transform(image), 16 if window == "auto" else window, method, pad=pad, noise=noise,
@@ -250,13 +272,13 @@ def denoise(
     if n_orig < 2:
         raise ValueError(f"signal needs at least 2 samples, got {n_orig}")
     z = extend(pad_pow2(transform(y), pad=pad), boundary)
-    windowed = method in ("qdn", "fft-window")
-    window, risks = resolve_window(z, window if windowed or window != "auto" else 16, shifts if method == "qdn" else 1,
-                                   threshold=threshold, mask=side_mask(two_sided), sigma=transform.sigma, seed=seed)
+    window, risks = resolve_window(z, window if method in ("qdn", "fft-window") or window != "auto" else 16,
+                                   shifts if method == "qdn" else 1, threshold=threshold, mask=side_mask(two_sided),
+                                   sigma=transform.sigma, seed=seed, weights=weights)
     shifts = resolve_shifts(shifts, window) if method == "qdn" else 1
     res = METHODS[method](z, window=window, two_sided=two_sided, noise=noise, device=device, max_seconds=max_seconds,
-                          shifts=shifts, spin=resolve_spin(spin, backend, noise is not None), sigma=transform.sigma,
-                          **options)
+                          shifts=shifts, spin=spin, sigma=transform.sigma, weights=weights, **options)
     res.denoised = transform.inverse(crop(res.denoised, boundary, z.size >> (boundary == "reflect"))[:n_orig])
     res.window, res.window_risks, res.noise_model, res.boundary = window, risks, noise_model, boundary
+    res.weights = weights if res.shifts > 1 else "hard"
     return res

@@ -17,14 +17,16 @@ import numpy as np
 from .plan import plan
 from ..classical.anscombe import anscombe, check_counts, inverse_anscombe
 from ..classical.risk import choose_window
-from ..classical.spinning import check_shifts, shift_offsets, shift_thresholds, spin_projection
+from ..classical.spinning import (
+    WEIGHTS, check_shifts, shift_offsets, shift_thresholds, spin_filter, spin_projection, wiener_weights,
+)
 from ..classical.thresholds import ThresholdSpec, mad_sigma
 from ..common.registry import check_choice, lookup
 from ..common.validation import check_window
 from ..execution.executor import Readout, execute
 
 __all__ = ["NOISE_MODELS", "SPIN_MODES", "resolve_shifts", "resolve_spin", "twin_estimate", "resolve_window",
-           "spin_by_runs", "NoiseTransform"]
+           "spin_by_runs", "NoiseTransform", "resolve_weights"]
 
 #: Noise models -> (forward transform, inverse, noise level of the transformed data or None to estimate it).
 NOISE_MODELS: dict[str, tuple[Callable, Callable, float | None]] = {
@@ -69,17 +71,33 @@ def resolve_spin(spin: str | None, backend: Any, noisy: bool) -> str:
     return spin
 
 
+def resolve_weights(weights: str | None, spin: str, shifts: int, variant: str) -> str:
+    """``None`` -> ``"wiener"`` for the compact spinning circuit (measured best,
+    ``benchmarks/results/paper.md``), ``"hard"`` otherwise; a soft choice is checked to be
+    buildable (one circuit, compact variant)."""
+    if weights is None:
+        return "wiener" if shifts > 1 and spin == "circuit" and variant == "compact" else "hard"
+    check_choice("weights", weights, WEIGHTS)
+    if weights != "hard" and (shifts < 2 or spin != "circuit" or variant != "compact"):
+        raise ValueError(f"weights={weights!r} is a rotation in the spinning circuit: it needs shifts >= 2, "
+                         "spin='circuit' and variant='compact' (spinning by runs runs the paper's hard mask)")
+    return weights
+
+
 def twin_estimate(y: np.ndarray, window: int, shifts: int, threshold: ThresholdSpec, mask: str,
-                  sigma: float) -> np.ndarray:
+                  sigma: float, weights: str = "hard") -> np.ndarray:
     """The noise-free circuit's output computed classically (:func:`spin_projection` with the
-    same cutoffs): what ``window="auto"`` scores."""
+    same cutoffs, or :func:`spin_filter` with the same soft weights): what ``window="auto"``
+    scores."""
     taus = shift_thresholds(y, window, shifts, threshold, mask=mask, sigma=sigma)
+    if weights == "wiener" and shifts > 1:
+        return spin_filter(y, window, wiener_weights(y, window, taus, sigma))
     out = spin_projection(y, window, taus, mask=mask)
     return out.real if np.iscomplexobj(out) else out
 
 
 def resolve_window(y: np.ndarray, window: Any, shifts: Any, *, threshold: ThresholdSpec, mask: str,
-                   sigma: float | None, seed: int | None) -> tuple[int, dict | None]:
+                   sigma: float | None, seed: int | None, weights: str = "hard") -> tuple[int, dict | None]:
     """``window`` validated, or chosen (``"auto"``) by Monte-Carlo SURE of the whole estimator
     (:func:`qdn.classical.risk.choose_window`); returns it and the candidates' risks."""
     if not isinstance(window, str):
@@ -89,7 +107,7 @@ def resolve_window(y: np.ndarray, window: Any, shifts: Any, *, threshold: Thresh
     fixed = None if isinstance(shifts, str) else int(shifts)
 
     def estimate(v: np.ndarray, m: int) -> np.ndarray:
-        return twin_estimate(v, m, m if fixed is None else min(fixed, m), threshold, mask, sigma)
+        return twin_estimate(v, m, m if fixed is None else min(fixed, m), threshold, mask, sigma, weights)
 
     from ..classical.risk import WINDOW_CANDIDATES
 

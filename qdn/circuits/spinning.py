@@ -46,14 +46,15 @@ from qiskit.circuit.library import MCPhaseGate, ModularAdderGate, QFTGate
 
 from .amplification import Schedule, amplification_round
 from .encode import amplitude_encoding, value_setting
+from .multiplexor import MultiplexedRY
 from .gates import pattern_phase
 from .layout import VARIANTS, Layout, holds_codes, work_size
 from .oracle import oracle_circuit
 from .registers import reg
-from ..classical.spinning import spin_projection
+from ..classical.spinning import mask_weights, spin_filter, spin_projection
 from ..common.registry import check_choice
 
-__all__ = ["SpinningProblem", "spin_frame", "shift_circuit", "mark_circuit", "flag_controlled"]
+__all__ = ["SpinningProblem", "spin_frame", "shift_circuit", "mark_circuit", "weighted_mark_circuit", "flag_controlled"]
 
 
 def _shift_bits(shifts: int) -> int:
@@ -134,12 +135,29 @@ def mark_circuit(template: QuantumCircuit, layout: Layout, thresholds: np.ndarra
     return qc
 
 
+def weighted_mark_circuit(template: QuantumCircuit, weights: np.ndarray) -> QuantumCircuit:
+    r"""``|k, j, s>|0>_anc|0>_flag -> |k, j, s>|0>_anc (sqrt(1 - w^2)|0> + w|1>)_flag`` with
+    ``w = weights[s, j, k]`` (name ``"mark"``): one UCRY multiplexor on the flag, controlled by
+    ``i, j, s, anc`` (angle ``2 arcsin w`` for ``anc = 0``, 0 for ``anc = 1``), ``2 S N`` CX.
+    Hard masks are the 0/1 weights; soft weights make the good component a weighted filter."""
+    qc = template.copy_empty_like(name="mark", vars_mode="drop")
+    w = np.clip(np.asarray(weights, float).ravel(), 0.0, 1.0)  # index k + M j + N s
+    angles = np.concatenate([2.0 * np.arcsin(w), np.zeros(w.size)])  # anc = 0, then anc = 1
+    controls = reg(qc, "i") + reg(qc, "j") + reg(qc, "s") + reg(qc, "anc")
+    qc.append(MultiplexedRY(angles.tolist()), reg(qc, "flag") + controls)
+    return qc
+
+
 @dataclass(frozen=True)
 class SpinningProblem:
     """Amplitude-amplification problem of a cycle-spun 1-D windowed signal.
 
     ``amplitudes`` ``cos(theta)`` of shape ``(P, M)`` (the unshifted windows); ``thresholds`` the
-    cutoffs per (shift, window), shape ``(S, P)``, ``S >= 2`` a power of two ``<= M``.
+    cutoffs per (shift, window), shape ``(S, P)``, ``S >= 2`` a power of two ``<= M``. ``weights``
+    (compact variant, two-sided mask) are soft per-bin weights ``(S, P, M)`` in [0, 1]
+    (:data:`qdn.classical.spinning.WEIGHTS`); None is the hard mask of the cutoffs. The compact
+    two-sided mark is a UCRY on the flag (:func:`weighted_mark_circuit`); the register variant and
+    the one-sided mask use the comparator oracle (:func:`mark_circuit`).
     """
 
     layout: Layout
@@ -147,6 +165,7 @@ class SpinningProblem:
     thresholds: np.ndarray
     variant: str = "compact"
     mask: str = "two-sided"
+    weights: np.ndarray | None = None
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -158,6 +177,16 @@ class SpinningProblem:
             raise ValueError(f"thresholds must have shape (S, {self.layout.P}) with S a power of two in [2, {self.layout.M}]")
         if np.shape(self.amplitudes) != (self.layout.P, self.layout.M):
             raise ValueError(f"amplitudes must have shape {(self.layout.P, self.layout.M)}")
+        if self.weights is not None:
+            if holds_codes(self.variant) or self.mask != "two-sided":
+                raise ValueError("soft weights need variant='compact' and the two-sided mask")
+            if np.shape(self.weights) != (S, self.layout.P, self.layout.M):
+                raise ValueError(f"weights must have shape {(S, self.layout.P, self.layout.M)}")
+
+    @property
+    def uses_multiplexed_mark(self) -> bool:
+        """Whether the mark stage is the UCRY of :func:`weighted_mark_circuit`."""
+        return not holds_codes(self.variant) and self.mask == "two-sided"
 
     @property
     def shifts(self) -> int:
@@ -172,7 +201,10 @@ class SpinningProblem:
         amplitudes over ``sqrt(N)``."""
         if "good" not in self._cache:
             c = np.asarray(self.amplitudes, float).ravel()
-            good = spin_projection(c, self.layout.M, self.thresholds, mask=self.mask)
+            if self.weights is None:
+                good = spin_projection(c, self.layout.M, self.thresholds, mask=self.mask)
+            else:
+                good = spin_filter(c, self.layout.M, self.weights)
             self._cache["good"] = good.reshape(self.layout.P, self.layout.M) / np.sqrt(self.layout.N)
         return self._cache["good"]
 
@@ -202,8 +234,12 @@ class SpinningProblem:
             qft.append(QFTGate(self.layout.m), reg(qft, "i"))
             iqft = self.frame("iqft")
             iqft.append(QFTGate(self.layout.m).inverse(), reg(iqft, "i"))
-            mark = mark_circuit(qc, self.layout, self.thresholds, variant=self.variant, mask=self.mask,
-                                synthesize_mcx=synthesize_mcx)
+            if self.uses_multiplexed_mark:
+                weights = mask_weights(self.layout.M, self.thresholds) if self.weights is None else self.weights
+                mark = weighted_mark_circuit(qc, weights)
+            else:
+                mark = mark_circuit(qc, self.layout, self.thresholds, variant=self.variant, mask=self.mask,
+                                    synthesize_mcx=synthesize_mcx)
             unspin = self.frame("unspin")
             unspin.h(reg(unspin, "s"))
             for stage in (enc, shift_circuit(qc, self.layout), qft, mark, iqft,

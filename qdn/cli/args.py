@@ -14,7 +14,7 @@ import argparse
 
 import numpy as np
 
-__all__ = ["NOISE_KINDS", "Parser", "UsageError", "threshold_arg", "noise_arg", "positive_int", "window_arg",
+__all__ = ["NOISE_KINDS", "Parser", "UsageError", "threshold_arg", "noise_arg", "positive_int", "window_arg", "shifts_arg",
            "floor_arg", "add_noise"]
 
 class UsageError(Exception):
@@ -73,14 +73,29 @@ def positive_int(text: str) -> int:
     return value
 
 
-def window_arg(text: str) -> int:
-    """``--window``: a power of two >= 2 (``0`` is an error, not the default)."""
+def window_arg(text: str) -> int | str:
+    """``--window``: ``auto`` or a power of two >= 2 (``0`` is an error, not the default)."""
+    if text == "auto":
+        return text
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"window must be a power of two >= 2, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"window must be 'auto' or a power of two >= 2, got {text!r}") from None
     if value < 2 or value & (value - 1):
         raise argparse.ArgumentTypeError(f"window must be a power of two >= 2, got {value}")
+    return value
+
+
+def shifts_arg(text: str) -> int | str:
+    """``--shifts``: ``auto`` or a power of two >= 1."""
+    if text == "auto":
+        return text
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"shifts must be 'auto' or a power of two >= 1, got {text!r}") from None
+    if value < 1 or value & (value - 1):
+        raise argparse.ArgumentTypeError(f"shifts must be 'auto' or a power of two >= 1, got {value}")
     return value
 
 

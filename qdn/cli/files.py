@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 __all__ = ["one_line", "reading", "check_values", "numerics", "check_result", "check_output", "check_distinct",
-           "write_all"]
+           "write_all", "figure_write", "check_figure"]
 
 
 def one_line(exc: BaseException | str) -> str:
@@ -140,6 +140,28 @@ def check_output(path, *, force: bool, suffixes: Iterable[str] | None = None, wh
     if not os.access(parent, os.W_OK | os.X_OK):
         raise ValueError(f"cannot write {p}: directory {parent} is not writable")
     return p
+
+
+def check_figure(path: str | os.PathLike | None, *, force: bool) -> str | None:
+    """Check a figure output (``--plot``) before any work: its format (from the suffix, see
+    :func:`qdn.plot.figure_format`) and :func:`check_output`. None when ``path`` is None."""
+    from ..plot import figure_format
+
+    if not path:
+        return None
+    fmt = figure_format(path)
+    check_output(path, force=force, what="figure")
+    return fmt
+
+
+def figure_write(path: str | os.PathLike, fig, fmt: str, force: bool) -> tuple:
+    """``(path, writer)`` for :func:`write_all`: the bytes of ``fig`` in format ``fmt``, rendered
+    now (a figure that fails to render fails before anything is written), written atomically."""
+    from ..io.atomic import atomic_write_bytes
+    from ..plot import figure_bytes
+
+    data = figure_bytes(fig, fmt)
+    return path, lambda p: atomic_write_bytes(p, data, force=force)
 
 
 def check_distinct(paths: Sequence) -> None:

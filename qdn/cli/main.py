@@ -15,10 +15,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .args import NOISE_KINDS, Parser, UsageError, add_noise, noise_arg, positive_int, threshold_arg, window_arg
-from .files import check_distinct, check_output, check_result, check_values, numerics, one_line, reading, write_all
+from .args import NOISE_KINDS, Parser, UsageError, add_noise, noise_arg, positive_int, shifts_arg, threshold_arg, window_arg
+from .files import (check_distinct, check_figure, check_output, check_result, check_values, figure_write, numerics,
+                    one_line, reading, write_all)
 from .hardware import add_subcommands
 from .hardware import run as run_hardware
+from .imaging import add_subcommands as add_imaging
+from .imaging import run as run_imaging
 
 #: Output suffixes of a denoised signal (a DICOM waveform needs a DICOM waveform input).
 SIGNAL_OUTPUTS = (".csv", ".txt", ".npy", ".wav", ".dcm", ".dicom")
@@ -43,7 +46,18 @@ def _parser() -> Parser:
     d.add_argument("--anonymize", action="store_true", help="DICOM output: strip patient-identifying tags")
     d.add_argument("--demo", action="store_true", help="use PyWavelets' bundled ECG (1024 samples) with AWGN at 15 dB")
     d.add_argument("--column", help="CSV column to read")
-    d.add_argument("--window", type=window_arg, default=None, help="window length / patch side, a power of two (default 16 for signals, 8 for images)")
+    d.add_argument("--window", type=window_arg, default=None,
+                   help="window length / patch side, a power of two, or 'auto' (default: auto for signals, "
+                        "chosen by Monte-Carlo SURE; 8 for images)")
+    d.add_argument("--shifts", type=shifts_arg, default="auto",
+                   help="cycle-spinning shifts, a power of two <= the window, or 'auto' (= the window; default). "
+                        "--shifts 1 --window 16 is the paper's algorithm")
+    d.add_argument("--spin", choices=["circuit", "runs"], default=None,
+                   help="shifts > 1: one circuit with a shift register, or one circuit per shift (default: circuit)")
+    d.add_argument("--boundary", choices=["periodic", "reflect"], default="periodic",
+                   help="shifts wrap around (default) or the signal is mirrored first")
+    d.add_argument("--noise-model", choices=["gaussian", "poisson"], default="gaussian",
+                   help="poisson: the input holds counts (Anscombe transform, exact unbiased inverse)")
     d.add_argument("--threshold", type=threshold_arg, default="auto", help="'auto' (per-window SURE) or a bin count")
     d.add_argument("--schedule", choices=["exact", "grover", "fixed-point"], default="exact")
     d.add_argument("--variant", choices=["register", "compact"], default="register")
@@ -55,7 +69,9 @@ def _parser() -> Parser:
     d.add_argument("--force", action="store_true", help="overwrite existing output files")
     c = sub.add_parser("circuit", help="build the qdn circuit for a random signal; export OpenQASM 3 and a drawing")
     c.add_argument("--n", type=positive_int, default=8, help="signal length N (power of two, default 8)")
-    c.add_argument("--window", type=window_arg, default=4, help="window length (default 4)")
+    c.add_argument("--window", type=window_arg, default=4, help="window length, a power of two (default 4)")
+    c.add_argument("--shifts", type=positive_int, default=1,
+                   help="cycle-spinning shifts in the circuit, a power of two <= the window (default 1: the paper's circuit)")
     c.add_argument("--threshold", type=int, default=1, help="cutoff in every window (default 1)")
     c.add_argument("--variant", choices=["register", "compact"], default="register")
     c.add_argument("--schedule", choices=["exact", "grover", "fixed-point"], default="exact")
@@ -68,6 +84,7 @@ def _parser() -> Parser:
     b.add_argument("--only", help="comma-separated subset: emulator,aer,resources,paper,noise,quantum-input,images")
     b.add_argument("--out", help="results folder (default benchmarks/results)")
     add_subcommands(sub)  # resources, run, jobs (IBM Quantum)
+    add_imaging(sub)  # imaging noon|psf|ghost|twin (simulated quantum imaging)
     return ap
 
 
@@ -94,7 +111,6 @@ def _check_denoise_outputs(args, image: bool) -> str | None:
     """Everything about the outputs of ``qdn denoise`` that can be checked before any work;
     returns the format of ``--plot`` (None without it)."""
     from qdn.io.images import IMAGE_SUFFIXES
-    from qdn.plot import figure_format
 
     if image and (args.method != "qdn" or args.wavelet is not None):
         raise ValueError(f"images are denoised with --method qdn only (got --method {args.method}"
@@ -106,21 +122,14 @@ def _check_denoise_outputs(args, image: bool) -> str | None:
                          "write another format")
     if args.anonymize and out.suffix.lower() not in DICOM_SUFFIXES:
         raise ValueError("--anonymize applies to DICOM output only")
-    fmt = None
-    if args.plot:
-        fmt = figure_format(args.plot)
-        check_output(args.plot, force=args.force, what="figure")
+    fmt = check_figure(args.plot, force=args.force)
     check_distinct([args.output, args.plot])
     return fmt
 
 
 def _figure_write(path: str, fig, fmt: str, force: bool):
     """The bytes of ``fig`` (rendered now) and the writer of them, for :func:`write_all`."""
-    from qdn.io.atomic import atomic_write_bytes
-    from qdn.plot import figure_bytes
-
-    data = figure_bytes(fig, fmt)
-    return path, lambda p: atomic_write_bytes(p, data, force=force)
+    return figure_write(path, fig, fmt, force)
 
 
 def _psnr_line(clean, noisy, denoised) -> str:
@@ -138,12 +147,12 @@ def _denoise_image(args, fmt: str | None) -> int:
         image, meta = read_image(args.input)
     check_values(image, str(args.input))
     noisy, clean = image, None
-    window = 8 if args.window is None else args.window
+    window = 8 if args.window in (None, "auto") else args.window
     with numerics(image, str(args.input)):
         if args.noise is not None:
             clean, noisy = image, add_noise(image, args.noise, args.seed)  # all kinds work in 2-D
         res = qdn.denoise(noisy, window, threshold=args.threshold, schedule=args.schedule, variant=args.variant,
-                          backend=args.backend, shots=args.shots, seed=args.seed)
+                          backend=args.backend, shots=args.shots, seed=args.seed, noise_model=args.noise_model)
     check_result(res.denoised, image, str(args.input))
     writes = [(args.output, lambda p: write_image(p, res.denoised, meta, force=args.force, anonymize=args.anonymize))]
     if args.plot:
@@ -196,13 +205,14 @@ def _denoise(args) -> int:
         return _denoise_image(args, fmt)
     data, meta, name = _read_signal_input(args)
     clean, noisy = (data, None) if args.demo or args.noise is not None else (None, data)
-    window = 16 if args.window is None else args.window
+    window = "auto" if args.window is None else args.window
     with numerics(data, name):
         if noisy is None:
             noisy = add_noise(data, args.noise or ("awgn", 15.0), args.seed)
         res = qdn.denoise(
             noisy, window, method=args.method, threshold=args.threshold, schedule=args.schedule,
             variant=args.variant, backend=args.backend, shots=args.shots, seed=args.seed, wavelet=args.wavelet,
+            shifts=args.shifts, spin=args.spin, boundary=args.boundary, noise_model=args.noise_model,
         )
     check_result(np.concatenate([noisy, res.denoised]), data, name)
     columns = {"noisy": noisy, "denoised": res.denoised}
@@ -211,13 +221,15 @@ def _denoise(args) -> int:
     extra = {"anonymize": True} if args.anonymize else {}
     writes = [(args.output, lambda p: write_signal(p, columns, force=args.force, meta=meta, **extra))]
     if args.plot:
-        fig = denoising_figure(noisy, res.denoised, clean, title=f"{args.method} ({res.backend}, window {window})")
+        spun = f", {res.shifts} shifts" if res.shifts > 1 else ""
+        fig = denoising_figure(noisy, res.denoised, clean, title=f"{args.method} ({res.backend}, window {res.window}{spun})")
         writes.append(_figure_write(args.plot, fig, fmt, args.force))
     write_all(writes)
     if res.layout is not None:
-        qubits = res.circuit.num_qubits if res.circuit is not None else res.layout.num_qubits(args.variant)
+        qubits = res.circuit.num_qubits if res.circuit is not None else res.num_qubits
+        spun = f", {res.shifts} shifts ({res.spin})" if res.shifts > 1 else ""
         print(
-            f"denoised {noisy.size} samples: backend {res.backend}, {qubits} qubits, "
+            f"denoised {noisy.size} samples: window {res.window}{spun}, backend {res.backend}, {qubits} qubits, "
             f"{res.iterations} amplification round(s), thresholds {np.min(res.thresholds)}..{np.max(res.thresholds)}"
         )
     else:
@@ -246,7 +258,7 @@ def _circuit(args) -> int:
     check_distinct([args.qasm, args.draw])
     y = np.random.default_rng(args.seed).normal(size=args.n)
     res = qdn.denoise(y, args.window, threshold=args.threshold, schedule=args.schedule, variant=args.variant,
-                      backend="statevector", pad=False)
+                      backend="statevector", pad=False, shifts=args.shifts, spin="circuit" if args.shifts > 1 else None)
     qc = res.circuit
     ops = dict(qc.count_ops())
     print(f"{qc.num_qubits} qubits ({', '.join(f'{r.name}:{r.size}' for r in qc.qregs)}); stages {ops}; "
@@ -288,7 +300,7 @@ def _warning_line(caught) -> str | None:
 
 def _command(args) -> int:
     """Run a parsed ``denoise``/``circuit``/``bench`` command: its exit code, its error as one line."""
-    handlers = {"denoise": _denoise, "circuit": _circuit, "bench": _bench}
+    handlers = {"denoise": _denoise, "circuit": _circuit, "bench": _bench, "imaging": run_imaging}
     try:
         return handlers[args.command](args)
     except (ValueError, FileExistsError) as exc:

@@ -44,4 +44,5 @@ def _(problem: BaselineProblem, schedule: Schedule | None) -> np.ndarray:
 
 @emulate.register
 def _(problem: SpinningProblem, schedule: Schedule) -> np.ndarray:
-    return emulate_spin_state(problem.amplitudes, problem.thresholds, schedule, mask=problem.mask)[0]
+    return emulate_spin_state(problem.amplitudes, problem.thresholds, schedule, mask=problem.mask,
+                              weights=problem.weights)[0]

@@ -1,0 +1,38 @@
+"""The loop every adaptive-basis denoiser shares: noise level, patches, basis, weights, average.
+
+Ours: one noise level for the whole input, ``sigma`` from the MAD of the finest Haar detail
+(:func:`qdn.classical.thresholds.mad_sigma`, never the clean data), rescaled per patch by the
+patch's scale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ..classical.thresholds import mad_sigma
+from .adaptive_basis import PatchBasis, patch_basis
+from .options import Settings
+from .patches import map_patches
+
+__all__ = ["WeightRule", "noise_level", "denoise_patches"]
+
+#: ``(basis, sigma of the scaled patch, patch slices) -> weights (K,)``
+WeightRule = Callable[[PatchBasis, float, tuple], np.ndarray]
+
+
+def noise_level(s: Settings) -> float:
+    """``s.sigma``, or the MAD estimate from the noisy data."""
+    return mad_sigma(s.data) if s.sigma is None else s.sigma
+
+
+def denoise_patches(s: Settings, rule: WeightRule, *, count: int | None = None) -> np.ndarray:
+    """Each patch rebuilt from its adaptive basis with the weights ``rule`` gives, overlaps averaged."""
+    sigma = noise_level(s)
+
+    def one(patch: np.ndarray, sl: tuple) -> np.ndarray:
+        pb = patch_basis(patch, hbar2m=s.hbar2m, blur=s.blur, count=count)
+        return pb.synthesize(rule(pb, sigma / pb.scale, sl)).reshape(patch.shape)
+
+    return map_patches(s.data, s.patch, s.stride, one)
