@@ -347,7 +347,8 @@ def main(argv=None) -> int:
         "# The paper's experiments, reproduced",
         "",
         machine_header(),
-        f"Run: `python benchmarks/paper.py{' --quick' if args.quick else ''}` — {elapsed:.0f} s; signals "
+        f"Run: `python benchmarks/paper.py{' --quick' if args.quick else ''}{f' --seeds {seeds}' if args.seeds else ''}` "
+        f"— {elapsed:.0f} s; signals "
         f"{', '.join(sorted({r.signal for r in rows_auto}))}; N = {sizes}; windows {windows}; {seeds} noise seeds "
         f"(oracle table: {max(1, seeds // 5) if not args.quick else 1}). All quantum methods on the exact emulator.",
         f"Noise: AWGN 15 dB; phase noise eps = 0.1 on a QFT + IQFT of the signal's state (one realisation); Poisson with "

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/run_all.py [--quick] [--out DIR] [--only emulator,aer,resources,paper,noise,quantum-input,images,hardware,local-noise]
+    python benchmarks/run_all.py [--quick] [--out DIR] [--only emulator,aer,resources,paper,noise,quantum-input,images,hardware,local-noise,localization]
 
 Each script writes ``<name>.md`` and its CSV tables into ``--out`` (default
 ``benchmarks/results``; a ``--quick`` run without ``--out`` writes into a new temporary folder,
@@ -31,6 +31,7 @@ SCRIPTS = {
     "hardware": "hardware",
     "local-noise": "local_noise_cost",
     "spinning": "spinning",
+    "localization": "localization",
 }
 
 

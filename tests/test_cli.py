@@ -91,7 +91,7 @@ def test_circuit_command_exports_qasm_that_loads_back(tmp_path):
     import qdn
 
     y = np.random.default_rng(0).normal(size=8)
-    built = qdn.denoise(y, 4, threshold=1, variant="compact", backend="statevector", pad=False).circuit
+    built = qdn.denoise(y, 4, shifts=1, threshold=1, variant="compact", backend="statevector", pad=False).circuit
     assert Operator(loaded).equiv(Operator(built))
     assert png.read_bytes()[:4] == b"\x89PNG"
 

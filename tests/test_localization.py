@@ -45,7 +45,7 @@ def test_hamiltonian_is_potential_plus_weighted_laplacian(rng):
 
 @pytest.mark.parametrize("shape", [(40,), (6, 7)])
 def test_eigenmodes_agree_with_dense_eigh_and_are_eigenpairs(rng, shape):
-    h = hamiltonian(rng.random(shape), 0.7)
+    h = hamiltonian(rng.random(shape), 3.0)  # strong hopping: the lowest energies lie far below min(diag H)
     dense = h.toarray()
     ref = sla.eigvalsh(dense)
     for solver in ("auto", "dense", "sparse") + (("tridiagonal",) if len(shape) == 1 else ()):
@@ -240,3 +240,19 @@ def test_oracle_checks_the_clean_shape(rng):
 def test_unknown_method_lists_the_new_ones():
     with pytest.raises(ValueError, match="'localization', 'qab'"):
         qdn.denoise(np.arange(16.0), method="nope")
+
+
+@pytest.mark.slow
+def test_benchmark_quick_writes_its_tables(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "localization.py"
+    spec = importlib.util.spec_from_file_location("qdn_bench_localization_smoke", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.main(["--quick", "--out", str(tmp_path)]) == 0
+    md = (tmp_path / "localization.md").read_text(encoding="utf-8")
+    for method in ("| localization |", "| QAB |", "| QAB ORACLE |", "| wavelet BayesShrink |"):
+        assert method in md, method
+    assert "mode: quick" in md

@@ -291,3 +291,20 @@ def test_window_auto_needs_two_windows():
         from qdn.noise.scenarios import PhaseNoise
 
         qdn.denoise(awgn(ecg()[:16], 15, seed=0), 4, shifts=2, spin="circuit", noise=PhaseNoise(0.1), backend="statevector")
+
+
+def test_cli_spinning_options(tmp_path, capsys):
+    from qdn.cli import main
+
+    out = tmp_path / "out.csv"
+    assert main(["denoise", "--demo", "-o", str(out), "--window", "16", "--shifts", "4", "--backend", "emulator"]) == 0
+    text = capsys.readouterr().out
+    assert "window 16, 4 shifts (circuit)" in text and out.exists()
+    assert main(["denoise", "--demo", "-o", str(tmp_path / "bad.csv"), "--window", "16", "--shifts", "3"]) == 2
+    assert "shifts" in capsys.readouterr().err and not (tmp_path / "bad.csv").exists()
+    counts = tmp_path / "counts.csv"
+    np.savetxt(counts, np.random.default_rng(0).poisson(np.full(256, 12.0)))
+    assert main(["denoise", str(counts), "-o", str(tmp_path / "c.csv"), "--noise-model", "poisson",
+                 "--backend", "emulator"]) == 0
+    den = np.genfromtxt(tmp_path / "c.csv", delimiter=",", names=True)["denoised"]
+    assert abs(den.mean() - 12.0) < 1.0 and den.std() < 1.0

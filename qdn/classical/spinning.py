@@ -64,6 +64,8 @@ def shift_thresholds(y: np.ndarray, window: int, shifts: int, threshold: Thresho
     y = np.asarray(y, float)
     if isinstance(threshold, str) and sigma is None:
         sigma = mad_sigma(y)
+    if isinstance(threshold, str) and threshold == "auto" and mask == "two-sided":
+        return _sure_two_sided(y, window, shifts, sigma)
     if isinstance(threshold, str) or callable(threshold) or np.isscalar(threshold):
         # one call over every (shift, window): a rule per window does not care which shift it is
         windows = _shifted_windows(y, window, shifts).reshape(-1, window)
@@ -72,6 +74,34 @@ def shift_thresholds(y: np.ndarray, window: int, shifts: int, threshold: Thresho
         resolve_thresholds(to_windows(np.roll(y, -int(d)), window), threshold, mask=mask, sigma=sigma, signal=y)
         for d in shift_offsets(window, shifts)
     ])
+
+
+def _sure_two_sided(y: np.ndarray, window: int, shifts: int, sigma: float) -> np.ndarray:
+    """:func:`~qdn.classical.thresholds.sure_thresholds` of the shifted copies' windows under
+    the two-sided mask, ``(S, P)``, from real FFTs and a cumulative sum: bins ``k`` and
+    ``M - k`` carry the same power, so ``kept(t) = |Y_0|^2 + 2 sum_{1 <= k <= t} |Y_k|^2``
+    (``|Y_{M/2}|^2`` once)."""
+    M = window
+    scale = float(np.max(np.abs(y)))  # SURE's argmin is scale-free: avoid over/underflow
+    if scale > 0:
+        y, sigma = y / scale, sigma / scale
+    power = _half_power(_shifted_windows(y, M, shifts))
+    kept = np.cumsum(power, axis=-1)  # kept(t) for t = 0 .. M/2
+    count = np.minimum(2 * np.arange(M // 2 + 1) + 1, M)
+    risk = kept[..., -1:] - kept + 2.0 * sigma**2 * count
+    return np.argmin(risk, axis=-1).astype(np.int64)
+
+
+def _half_power(windows: np.ndarray) -> np.ndarray:
+    """Power of bins ``0 .. M/2`` of real windows (Parseval-normalised), bins ``1 .. M/2 - 1``
+    counted twice (they stand for ``k`` and ``M - k``)."""
+    M = windows.shape[-1]
+    spec = np.fft.rfft(windows, axis=-1)
+    power = spec.real**2
+    power += spec.imag**2
+    power /= M
+    power[..., 1 : (M + 1) // 2] *= 2.0
+    return power
 
 
 def spin_projection(y: np.ndarray, window: int, thresholds: np.ndarray, *, mask: str = "two-sided") -> np.ndarray:
@@ -96,15 +126,25 @@ def spin_projection(y: np.ndarray, window: int, thresholds: np.ndarray, *, mask:
             from .reference import spectral_projection
 
             part = spectral_projection(w, taus, mask=mask)
-        part = part.reshape(len(off), n)
-        acc += part[np.arange(len(off))[:, None], (np.arange(n)[None, :] - off[:, None]) % n].sum(axis=0)
+        _add_rolled_back(acc, part.reshape(len(off), n), off)
     return acc / S
 
 
 def _rolled(y: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """``(S, N)``: row ``k`` is ``np.roll(y, -offsets[k])`` (one gather instead of S rolls)."""
+    """``(S, N)``: row ``k`` is ``np.roll(y, -offsets[k])`` (offsets below ``N``), copied from
+    windows of ``y`` extended by its first samples (no index arithmetic)."""
     n = y.shape[-1]
-    return y[(np.arange(n)[None, :] + np.asarray(offsets)[:, None]) % n]
+    ext = np.concatenate([y, y[: int(np.max(offsets, initial=0))]])
+    return np.lib.stride_tricks.sliding_window_view(ext, n)[np.asarray(offsets)]
+
+
+def _add_rolled_back(acc: np.ndarray, parts: np.ndarray, offsets: np.ndarray) -> None:
+    """``acc += sum_k np.roll(parts[k], offsets[k])``, by slices."""
+    n = acc.shape[-1]
+    for part, d in zip(parts, offsets):
+        d = int(d)
+        acc[d:] += part[: n - d]
+        acc[:d] += part[n - d :]
 
 
 def _shifted_windows(y: np.ndarray, window: int, shifts: int) -> np.ndarray:
@@ -124,24 +164,38 @@ def wiener_weights(y: np.ndarray, window: int, thresholds: np.ndarray, sigma: fl
     ``(S, P, M)``: symmetric in ``k <-> M - k``, so real signals stay real; ``k = 0`` keeps weight
     1, so window means, and with them the amplitude map, are preserved."""
     thresholds = np.atleast_2d(thresholds)
-    spec = np.fft.fft(_shifted_windows(np.asarray(y, float), window, thresholds.shape[0]), axis=-1)
-    hard = mask_weights(window, thresholds)
-    power = np.abs(spec * hard) ** 2
-    with np.errstate(invalid="ignore", divide="ignore"):
-        w = np.where(power > 0, power / (power + window * sigma**2), 0.0)
-    w[..., 0] = 1.0
-    return w
+    M = window
+    spec = np.fft.rfft(_shifted_windows(np.asarray(y, float), M, thresholds.shape[0]), axis=-1)
+    power = spec.real**2
+    power += spec.imag**2  # |Y_k|^2, k = 0 .. M/2
+    power *= np.arange(M // 2 + 1) <= thresholds[..., None]  # the hard projection as pilot
+    half = np.divide(power, power + M * sigma**2, out=np.zeros_like(power), where=power > 0)
+    half[..., 0] = 1.0
+    # full FFT order: bin M - k carries the weight of bin k
+    return np.concatenate([half, half[..., (M + 1) // 2 - 1 : 0 : -1]], axis=-1)
 
 
 def spin_filter(y: np.ndarray, window: int, weights: np.ndarray) -> np.ndarray:
-    """``mean_k roll(ifft(W_k fft(roll(y, -d_k))), d_k)`` for weights ``(S, P, M)``."""
+    """``mean_k roll(ifft(W_k fft(roll(y, -d_k))), d_k)`` for weights ``(S, P, M)``.
+
+    Real input and weights symmetric in ``k <-> M - k`` (every weight qdn builds) use real FFTs;
+    shifts go in blocks of about 4 M samples.
+    """
     y = np.asarray(y)
-    S = weights.shape[0]
-    spec = np.fft.fft(_shifted_windows(y, window, S), axis=-1)
-    parts = np.fft.ifft(spec * weights, axis=-1).reshape(S, -1)
-    back = parts[np.arange(S)[:, None], (np.arange(y.size)[None, :] - shift_offsets(window, S)[:, None]) % y.size]
-    out = back.mean(axis=0)
-    return out if np.iscomplexobj(y) else out.real
+    S, M, n = weights.shape[0], window, y.shape[-1]
+    offsets = shift_offsets(M, S)
+    real = not np.iscomplexobj(y) and np.array_equal(weights[..., 1:], weights[..., :0:-1])
+    acc = np.zeros(n, float if real else complex)
+    block = max(1, (1 << 22) // n)
+    for start in range(0, S, block):
+        off, w = offsets[start : start + block], weights[start : start + block]
+        win = _rolled(y, off).reshape(len(off), -1, M)
+        if real:
+            part = np.fft.irfft(np.fft.rfft(win, axis=-1) * w[..., : M // 2 + 1], n=M, axis=-1)
+        else:
+            part = np.fft.ifft(np.fft.fft(win, axis=-1) * w, axis=-1)
+        _add_rolled_back(acc, part.reshape(len(off), n), off)
+    return acc / S if np.iscomplexobj(y) else acc.real / S
 
 
 def extend(y: np.ndarray, boundary: str) -> np.ndarray:

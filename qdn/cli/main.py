@@ -60,7 +60,8 @@ def _parser() -> Parser:
                    help="poisson: the input holds counts (Anscombe transform, exact unbiased inverse)")
     d.add_argument("--threshold", type=threshold_arg, default="auto", help="'auto' (per-window SURE) or a bin count")
     d.add_argument("--schedule", choices=["exact", "grover", "fixed-point"], default="exact")
-    d.add_argument("--variant", choices=["register", "compact"], default="register")
+    d.add_argument("--variant", choices=["register", "compact"], default=None,
+                   help="circuit variant (default: compact for the spinning circuit, else register; compact on devices)")
     d.add_argument("--backend", default=None, help="emulator | statevector | aer (default: chosen by size)")
     d.add_argument("--shots", type=int, default=None, help="sample this many shots (default: exact readout)")
     d.add_argument("--noise", type=noise_arg, default=None, help="add noise before denoising: " + ", ".join(NOISE_KINDS))

@@ -68,6 +68,9 @@ def emulate_spin_state(
     if weights is None and not full:  # the fast path: one accumulated projection
         good = spin_projection(c.ravel(), M, thresholds, mask=mask).reshape(P, M) / root_n
         rest = c / root_n - good
+    elif not full:
+        good = spin_filter(c.ravel(), M, weights).reshape(P, M) / root_n
+        rest = spin_filter(c.ravel(), M, np.sqrt(np.clip(1.0 - weights**2, 0.0, None))).reshape(P, M) / root_n
     else:
         g, h = _per_shift(c.ravel(), M, thresholds, weights, mask)
         good, rest = g.mean(axis=0).reshape(P, M) / root_n, h.mean(axis=0).reshape(P, M) / root_n
