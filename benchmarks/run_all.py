@@ -31,6 +31,7 @@ SCRIPTS = {
     "hardware": "hardware",
     "local-noise": "local_noise_cost",
     "spinning": "spinning",
+    "imaging": "imaging",
     "localization": "localization",
 }
 

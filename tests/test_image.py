@@ -418,5 +418,5 @@ def test_qdn_denoise_dispatches_2d_input_to_denoise_image():
     via_api = qdn.denoise(img, 8, backend="emulator")
     direct = denoise_image(img, 8, backend="emulator")
     np.testing.assert_allclose(via_api.denoised, direct.denoised)
-    with pytest.raises(ValueError, match="2-D input supports methods 'qdn', 'qft', 'qwt' and 'fft-window'"):
+    with pytest.raises(ValueError, match="2-D input supports methods 'qdn', 'qft', 'qwt', 'fft-window'"):
         qdn.denoise(img, 8, method="wiener")

@@ -14,6 +14,7 @@ from qiskit.quantum_info import Operator, Statevector
 from qiskit_aer.noise import NoiseModel, depolarizing_error
 
 import qdn
+from _paper import paper_denoise
 from qdn.circuits.amplification import make_schedule
 from qdn.emulator.spectral import emulate_state
 from qdn.execution.runs import run_statevectors
@@ -160,7 +161,7 @@ def test_scenario_validation():
     with pytest.raises(ValueError, match="power of two"):
         noisy_quantum_signal(np.ones(12))
     with pytest.raises(TypeError, match="noise must be"):
-        qdn.denoise(np.arange(16.0), 4, noise="phase")
+        paper_denoise(np.arange(16.0), 4, noise="phase")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -202,10 +203,10 @@ def test_stage_selectors(rng):
 def test_stage_matching_nothing_raises(rng):
     y = _signal(rng)
     with pytest.raises(ValueError, match=r"\['diffuser'\].*match no instruction.*amplify/zero_reflection"):
-        qdn.denoise(y, 4, noise=PhaseNoise(0.1, stages="diffuser"), backend="statevector", variant="compact")
+        paper_denoise(y, 4, noise=PhaseNoise(0.1, stages="diffuser"), backend="statevector", variant="compact")
     # the reflection is a labelled stage of its own, so it can be targeted
-    clean = qdn.denoise(y, 4, backend="statevector", variant="compact").denoised
-    hit = qdn.denoise(y, 4, noise=PhaseNoise(0.3, stages="zero_reflection"), backend="statevector", variant="compact")
+    clean = paper_denoise(y, 4, backend="statevector", variant="compact").denoised
+    hit = paper_denoise(y, 4, noise=PhaseNoise(0.3, stages="zero_reflection"), backend="statevector", variant="compact")
     assert np.max(np.abs(hit.denoised - clean)) > 1e-6
     from qiskit import QuantumCircuit
 
@@ -224,7 +225,7 @@ def test_stage_matching_nothing_raises(rng):
 
 
 def _exact_noise_free(y, **kw):
-    return qdn.denoise(y, 4, threshold=1, backend="emulator", **kw)
+    return paper_denoise(y, 4, threshold=1, backend="emulator", **kw)
 
 
 @pytest.mark.parametrize("stages", [("qft", "iqft"), FOURIER, ("/qft",)])
@@ -232,8 +233,8 @@ def _exact_noise_free(y, **kw):
 def test_denoise_emulator_equals_statevector_under_phase_noise(stages, variant, rng):
     y = _signal(rng)
     noise = PhaseNoise(0.2, stages=stages, realisations=2)
-    em = qdn.denoise(y, 4, threshold=1, noise=noise, backend="emulator")
-    sv = qdn.denoise(y, 4, threshold=1, noise=noise, backend="statevector", variant=variant)
+    em = paper_denoise(y, 4, threshold=1, noise=noise, backend="emulator")
+    sv = paper_denoise(y, 4, threshold=1, noise=noise, backend="statevector", variant=variant)
     assert np.max(np.abs(em.state - sv.state)) <= 1e-9
     assert_allclose(em.denoised, sv.denoised, rtol=0, atol=1e-9 * np.ptp(y))
     assert np.max(np.abs(em.denoised - _exact_noise_free(y).denoised)) > 1e-3  # the noise acts
@@ -242,8 +243,8 @@ def test_denoise_emulator_equals_statevector_under_phase_noise(stages, variant, 
 def test_denoise_bit_flip_and_phase_emulator_equals_statevector(rng):
     y = _signal(rng)
     noise = (PhaseNoise(0.1, stages=FOURIER), BitFlipNoise(0.2, stages=FOURIER, realisations=3))
-    em = qdn.denoise(y, 4, threshold=1, noise=noise, backend="emulator")
-    sv = qdn.denoise(y, 4, threshold=1, noise=noise, backend="statevector", variant="compact")
+    em = paper_denoise(y, 4, threshold=1, noise=noise, backend="emulator")
+    sv = paper_denoise(y, 4, threshold=1, noise=noise, backend="statevector", variant="compact")
     assert_allclose(em.denoised, sv.denoised, rtol=0, atol=1e-9 * np.ptp(y))
 
 
@@ -253,15 +254,15 @@ def test_denoise_epsilon_zero_and_p_zero_equal_noise_free(rng):
     tol = 1e-12 * np.ptp(y)
     for noise in (PhaseNoise(0.0, stages=FOURIER), BitFlipNoise(0.0, stages=FOURIER),
                   (PhaseNoise(0.0, stages=FOURIER), BitFlipNoise(0.0, stages=FOURIER))):
-        assert_allclose(qdn.denoise(y, 4, threshold=1, noise=noise, backend="emulator").denoised, ref.denoised, rtol=0, atol=tol)
+        assert_allclose(paper_denoise(y, 4, threshold=1, noise=noise, backend="emulator").denoised, ref.denoised, rtol=0, atol=tol)
     # the whole circuit lowered to the basis, every gate followed by rz(0)
-    sv = qdn.denoise(y, 4, threshold=1, noise=PhaseNoise(0.0), backend="statevector", variant="compact")
+    sv = paper_denoise(y, 4, threshold=1, noise=PhaseNoise(0.0), backend="statevector", variant="compact")
     assert_allclose(sv.denoised, ref.denoised, rtol=0, atol=tol)
 
 
 def test_emulator_rejects_non_fourier_stages(rng):
     with pytest.raises(ValueError, match="only on whole Fourier stages.*amplify/oracle"):
-        qdn.denoise(_signal(rng), 4, noise=PhaseNoise(0.1, stages="oracle"), backend="emulator")
+        paper_denoise(_signal(rng), 4, noise=PhaseNoise(0.1, stages="oracle"), backend="emulator")
 
 
 def test_noisy_emulator_without_noise_equals_emulator(rng):
@@ -278,7 +279,7 @@ def test_noisy_emulator_without_noise_equals_emulator(rng):
 def test_sampled_phase_noise_on_aer_matches_exact_realisations(rng):
     y = _signal(rng)
     noise = PhaseNoise(0.3, stages=FOURIER, realisations=2)
-    aer = qdn.denoise(y, 4, threshold=1, noise=noise, backend="aer", shots=20000, variant="compact", seed=0)
+    aer = paper_denoise(y, 4, threshold=1, noise=noise, backend="aer", shots=20000, variant="compact", seed=0)
     assert aer.shots == 20000
     # the same two realisations (seed 0), exactly, on the emulator
     problem, sched = _problem(y)
@@ -291,10 +292,10 @@ def test_sampled_phase_noise_on_aer_matches_exact_realisations(rng):
 
 def test_aer_noise_model_is_applied(rng):
     y = _signal(rng)
-    ref = qdn.denoise(y, 4, threshold=1, backend="aer", shots=4000, variant="compact")
+    ref = paper_denoise(y, 4, threshold=1, backend="aer", shots=4000, variant="compact")
     nm = NoiseModel(basis_gates=["cx", "rz", "sx", "x"])
     nm.add_all_qubit_quantum_error(depolarizing_error(0.05, 2), ["cx"])
-    res = qdn.denoise(y, 4, threshold=1, noise=nm, shots=4000, variant="compact")
+    res = paper_denoise(y, 4, threshold=1, noise=nm, shots=4000, variant="compact")
     assert res.backend == "aer+noise_model" and res.shots == 4000
     assert res.counts.get(next(iter(ref.counts))) != ref.counts[next(iter(ref.counts))]
     assert snr(ref.denoised, res.denoised) < 40
@@ -304,9 +305,9 @@ def test_bit_flip_noise_model_equals_trajectories_on_a_stage(rng):
     """p = 1: X after every H of the first QFT, as an Aer error inserted there, equals the
     deterministic trajectory (exact emulator), up to sampling error."""
     y = _signal(rng)
-    exact = qdn.denoise(y, 4, threshold=1, noise=BitFlipNoise(1.0, stages="/qft"), backend="emulator")
+    exact = paper_denoise(y, 4, threshold=1, noise=BitFlipNoise(1.0, stages="/qft"), backend="emulator")
     model = AerNoise(BitFlipNoise(1.0).noise_model(), stages="/qft")
-    sampled = qdn.denoise(y, 4, threshold=1, noise=model, shots=4000, variant="compact")
+    sampled = paper_denoise(y, 4, threshold=1, noise=model, shots=4000, variant="compact")
     amps, _ = counts_amplitudes(sampled.counts, sampled.layout)
     probs = np.abs(exact.state[0]) ** 2
     assert np.max(np.abs(amps - np.sqrt(probs / probs.sum()))) < 0.05  # ~1/(2 sqrt(shots/16)) each
@@ -317,22 +318,22 @@ def test_noise_model_that_matches_no_gate_raises(rng):
     nm = NoiseModel(basis_gates=["cx", "rz", "sx", "x"])
     nm.add_quantum_error(depolarizing_error(0.1, 2), ["cx"], [40, 41])  # qubits the circuit lacks
     with pytest.raises(ValueError, match=r"expects gates \['cx'\].*has gates \[.*'cx'.*silent no-op"):
-        qdn.denoise(y, 4, noise=nm, shots=100, variant="compact")
+        paper_denoise(y, 4, noise=nm, shots=100, variant="compact")
     nm_id = NoiseModel(basis_gates=["cx", "rz", "sx", "x", "id"])
     nm_id.add_all_qubit_quantum_error(depolarizing_error(0.1, 1), ["id"])
     with pytest.raises(ValueError, match=r"expects gates \['id'\]"):
-        qdn.denoise(y, 4, noise=nm_id, shots=100, variant="compact")
+        paper_denoise(y, 4, noise=nm_id, shots=100, variant="compact")
     with pytest.raises(ValueError, match="no error would be applied"):
-        qdn.denoise(y, 4, noise=AerNoise(nm_id, stages="qft"), shots=100, variant="compact")
+        paper_denoise(y, 4, noise=AerNoise(nm_id, stages="qft"), shots=100, variant="compact")
     with pytest.raises(ValueError, match="sampled readout on Aer"):
-        qdn.denoise(y, 4, noise=nm_id, backend="statevector", variant="compact")
+        paper_denoise(y, 4, noise=nm_id, backend="statevector", variant="compact")
 
 
 def test_fake_backend_noise(rng):
     from qiskit_ibm_runtime.fake_provider import FakeNairobiV2
 
     y = _signal(rng, 16)  # compact variant: 7 qubits, Nairobi's size
-    res = qdn.denoise(y, 4, threshold=1, noise=FakeNairobiV2(), shots=2000, variant="compact")
+    res = paper_denoise(y, 4, threshold=1, noise=FakeNairobiV2(), shots=2000, variant="compact")
     assert res.backend.startswith("aer+") and res.shots == 2000
     assert res.denoised.shape == y.shape and np.all(np.isfinite(res.denoised))
 
@@ -342,6 +343,6 @@ def test_fake_torino_noise(rng):
     from qiskit_ibm_runtime.fake_provider import FakeTorino
 
     y = _signal(rng, 16)
-    res = qdn.denoise(y, 4, threshold=1, noise=FakeTorino(), shots=2000, variant="compact")
+    res = paper_denoise(y, 4, threshold=1, noise=FakeTorino(), shots=2000, variant="compact")
     assert res.backend == "aer+fake_torino"
     assert np.all(np.isfinite(res.denoised))

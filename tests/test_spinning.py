@@ -308,3 +308,13 @@ def test_cli_spinning_options(tmp_path, capsys):
                  "--backend", "emulator"]) == 0
     den = np.genfromtxt(tmp_path / "c.csv", delimiter=",", names=True)["denoised"]
     assert abs(den.mean() - 12.0) < 1.0 and den.std() < 1.0
+
+
+def test_noise_spins_by_runs_and_zero_noise_is_noise_free():
+    from qdn.noise.scenarios import PhaseNoise
+
+    y = awgn(ecg()[:32], 20, seed=10)
+    noisy = qdn.denoise(y, 4, threshold=1, noise=PhaseNoise(0.0, stages=("qft", "qft_dg", "iqft")), backend="emulator")
+    clean = qdn.denoise(y, 4, threshold=1, spin="runs", backend="emulator")
+    assert (noisy.spin, noisy.runs, noisy.weights) == ("runs", 4, "hard")
+    assert_allclose(noisy.denoised, clean.denoised, atol=1e-12 * np.ptp(y))

@@ -63,7 +63,10 @@ the noisy image only.
 Blocking artefacts: patch boundaries show as a grid. *Cycle spinning* (Coifman & Donoho 1995)
 denoises ``K`` shifted copies of the image (shift ``(dy, dx)``, reflected at the border so no
 wrap-around seam is created), shifts each back and averages: ``K`` circuit runs instead of one
-(:func:`spin_shifts` gives the order of shifts).
+(:func:`spin_shifts` gives the order of shifts). ``spin="circuit"`` instead runs one circuit
+with a shift register per axis (:class:`~qdn.circuits.spinning2d.SpinningImageProblem`): the
+``Sy x Sx`` product grid of shifts ``(ky M/Sy, kx M/Sx)``, cyclic at the image borders (the image
+is one period), cutoffs per (shift, patch); ``log2(Sy Sx)`` more qubits, one run.
 
 Sides that are not powers of two are padded by reflection (``numpy.pad(mode="symmetric")``)
 and cropped back.
@@ -80,18 +83,44 @@ from .plan import plan
 from .results import ImageDenoiseResult
 from ..circuits.amplification import SCHEDULES
 from ..circuits.layout import VARIANTS, WORK_QUBITS, Layout, work_size
+from ..circuits.spinning2d import spin_image_qubits
 from ..classical.amplitude_map import AmplitudeMap
+from ..classical.spinning2d import extend_image, image_shift_offsets, image_spins
 from ..classical.thresholds import ThresholdSpec, mad_sigma
 from ..common.progress import progress
 from ..common.registry import check_choice, lookup
 from ..common.validation import as_signal, check_bool, check_int, check_seed, check_window, pad_pow2
-from ..execution.backends import check_backend, check_shots, choose_backend, default_variant
+from ..execution.backends import check_backend, check_fits, check_shots, choose_backend, default_variant
 from ..execution.executor import execute
 
-__all__ = ["SHAPES", "denoise_image", "spin_shifts"]
+__all__ = ["SHAPES", "SPINS", "denoise_image", "spin_shifts", "circuit_spins"]
 
 #: Kept-frequency shapes of image patches (masks of :mod:`qdn.classical.thresholds`).
 SHAPES = ("separable", "radial")
+
+#: How cycle spinning runs -> what it does.
+SPINS = {
+    "runs": "one circuit per shift, shifted copies reflected at the borders, outputs averaged",
+    "circuit": "one circuit with a shift register per axis over a Sy x Sx product grid of shifts (cyclic borders)",
+}
+
+
+def circuit_spins(cycle_spins, window: int) -> tuple[int, int]:
+    """``(Sy, Sx)`` of ``spin="circuit"``: an int ``S`` (a power of two in ``[2, M**2]``) is
+    split as :func:`~qdn.classical.spinning2d.image_spins` does (``Sx = 2**ceil(e/2)``,
+    ``Sy = 2**floor(e/2)``; ``S = 4**e`` is the same set of shifts as ``spin="runs"``); a list
+    of ``(dy, dx)`` must be a full product grid ``{(ky M/Sy, kx M/Sx)}``."""
+    if isinstance(cycle_spins, (int, np.integer)) and not isinstance(cycle_spins, bool):
+        if cycle_spins < 2:
+            raise ValueError(f"spin='circuit' needs cycle_spins >= 2 (a power of two), got {cycle_spins}")
+        return image_spins(int(cycle_spins), window)
+    shifts = _shifts(cycle_spins, window, 0)
+    spins = (len({dy for dy, _ in shifts}), len({dx for _, dx in shifts}))
+    ok = all(v & (v - 1) == 0 for v in spins) and len(shifts) == spins[0] * spins[1] > 1
+    if not ok or set(shifts) != set(image_shift_offsets(window, spins)):
+        raise ValueError(f"spin='circuit' needs the shifts to form a product grid (ky*M/Sy, kx*M/Sx) of powers of "
+                         f"two Sy, Sx <= {window}, not both 1; got {cycle_spins!r}")
+    return spins
 
 
 def spin_shifts(window: int, count: int) -> list[tuple[int, int]]:
@@ -176,6 +205,8 @@ def denoise_image(
     min_weight: float | None = None,
     delta: float = 0.05,
     sigma: float | None = None,
+    spin: str = "runs",
+    boundary: str = "reflect",
 ) -> ImageDenoiseResult:
     """Denoise a 2-D image patch by patch with the quantum Fourier thresholding of Dutta et al.
 
@@ -210,14 +241,38 @@ def denoise_image(
         As in :func:`qdn.denoise`; ``pad`` pads sides that are not powers of two by reflection.
     sigma : float or None
         Noise level for ``threshold="auto"``; default: estimated from the noisy image.
+    spin : {"runs", "circuit"}
+        How ``cycle_spins`` runs (:data:`SPINS`). ``"circuit"``: one circuit (compact variant)
+        over the product grid :func:`circuit_spins` of ``cycle_spins`` (an int ``S = Sy*Sx``, a
+        power of two: ``Sx = 2**ceil(e/2)``, ``Sy = 2**floor(e/2)`` for ``S = 2**e``; or the
+        grid's ``(dy, dx)`` list); output the cyclic shift average, ``runs = 1``,
+        ``all_thresholds`` of shape ``(S, Py, Px)``. A circuit backend that cannot hold it is
+        refused with the qubits it needs; the emulator always runs.
+    boundary : {"reflect", "periodic"}
+        ``spin="circuit"`` only: ``"reflect"`` spins the image mirrored to ``(2H, 2W)`` (two more
+        qubits, no wrap-around seam: 27.75 vs 27.23 dB PSNR on a 128x128 camera image, sigma 10 %,
+        M = 8, 64 shifts; runs: 27.73), ``"periodic"`` the image itself (the cyclic shift average).
+        ``spin="runs"`` always reflects at the borders.
 
     Returns
     -------
     ImageDenoiseResult
     """
-    variant = default_variant(backend) if variant is None else variant
+    check_choice("spin", spin, SPINS)
+    extend_image(np.zeros((1, 1)), boundary)  # validated
+    if spin == "runs" and boundary != "reflect":
+        raise ValueError(f"boundary={boundary!r} applies to spin='circuit'; spin='runs' reflects at the borders")
+    if spin == "circuit" and variant not in (None, "compact"):
+        raise ValueError(f"spin='circuit' is built in the compact variant only, got variant={variant!r}")
+    variant = ("compact" if spin == "circuit" else default_variant(backend)) if variant is None else variant
     img, padded, window = _checked(image, window, shape, schedule, variant, backend, shots, mean_bits, pad)
     check_seed(seed)
+    if spin == "circuit":
+        return _spin_in_circuit(img, extend_image(padded, boundary), window, circuit_spins(cycle_spins, window),
+                                backend=backend, boundary=boundary,
+                                threshold=threshold, shape=shape, schedule=schedule, shots=shots, seed=seed,
+                                encoding=encoding, mean_bits=mean_bits, floor=floor, min_weight=min_weight,
+                                delta=delta, sigma=sigma)
     shifts = _shifts(cycle_spins, window, threshold)
     amap = AmplitudeMap.fit(padded, encoding, floor=floor, bits=mean_bits)
     if isinstance(threshold, str) and threshold == "auto" and sigma is None:
@@ -245,4 +300,33 @@ def denoise_image(
         shifts=tuple(shifts), all_thresholds=np.array([p.problem.thresholds.reshape(grid) for p, _ in runs]),
         all_iterations=np.array([p.schedule.iterations for p, _ in runs]), sigma=sigma, padded_shape=padded.shape,
         state=r0.state, counts=r0.counts,
+    )
+
+
+def _spin_in_circuit(img, padded, window, spins, *, backend, boundary, threshold, shape, schedule, shots, seed,
+                     encoding, mean_bits, floor, min_weight, delta, sigma) -> ImageDenoiseResult:
+    """``denoise_image(spin="circuit")``: one :class:`~qdn.circuits.spinning2d.SpinningImageProblem`
+    on ``padded`` (the image padded to powers of two and extended by ``boundary``)."""
+    layout = Layout.for_shape(padded.shape, window, mean_bits)
+    qubits = spin_image_qubits(layout, spins)
+    if backend is None:
+        backend = choose_backend(qubits)
+    elif backend != "emulator":
+        check_fits(qubits, backend)  # before planning: a ValueError naming the qubits it needs
+    amap = AmplitudeMap.fit(padded, encoding, floor=floor, bits=mean_bits)
+    if isinstance(threshold, str) and threshold == "auto" and sigma is None:
+        sigma = mad_sigma(img)
+    p = plan(padded, window, threshold=threshold, schedule=schedule, variant="compact", mask=shape,
+             mean_bits=mean_bits, min_weight=min_weight, delta=delta, sigma=sigma, amplitude_map=amap, shifts=spins)
+    readout = execute(p.problem, p.schedule, backend, shots=shots, seed=seed, rng=np.random.default_rng(seed))
+    grid = layout.grid_shape
+    taus = p.problem.thresholds.reshape((-1,) + grid)
+    return ImageDenoiseResult(
+        denoised=p.decode(readout)[: img.shape[0], : img.shape[1]], thresholds=taus[0],
+        iterations=int(p.schedule.iterations), circuit=readout.circuit, schedule=p.schedule, marked_weight=p.weight,
+        success_probability=p.schedule.success_probability(p.weight), backend=readout.backend, shots=readout.shots,
+        window=window, shape=shape, variant="compact", layout=layout, amplitude_map=amap, runs=1,
+        shifts=tuple(image_shift_offsets(window, spins)), all_thresholds=taus,
+        all_iterations=np.array([p.schedule.iterations]), sigma=sigma, padded_shape=padded.shape,
+        state=readout.state, counts=readout.counts, extras={"spin": "circuit", "spins": spins, "qubits": qubits, "boundary": boundary},
     )

@@ -14,8 +14,10 @@ from ..circuits.amplification import Schedule, make_schedule
 from ..circuits.layout import Layout
 from ..circuits.problem import DenoisingProblem
 from ..circuits.spinning import SpinningProblem
+from ..circuits.spinning2d import SpinningImageProblem
 from ..classical.amplitude_map import AmplitudeMap
 from ..classical.spinning import WEIGHTS, shift_thresholds, wiener_weights
+from ..classical.spinning2d import image_shift_thresholds, image_spins
 from ..classical.thresholds import ThresholdSpec, mad_sigma, resolve_thresholds
 from ..common.registry import check_choice
 from ..classical.windows import from_windows, to_windows
@@ -29,7 +31,7 @@ class Plan:
     """A planned denoising run: ``problem`` under ``schedule``; ``amplitude_map`` maps samples to
     amplitudes and back."""
 
-    problem: DenoisingProblem | SpinningProblem
+    problem: DenoisingProblem | SpinningProblem | SpinningImageProblem
     schedule: Schedule
     amplitude_map: AmplitudeMap
 
@@ -67,7 +69,7 @@ def plan(
     delta: float = 0.05,
     sigma: float | None = None,
     amplitude_map: AmplitudeMap | None = None,
-    shifts: int = 1,
+    shifts: int | tuple[int, int] = 1,
     weights: str = "hard",
 ) -> Plan:
     """Plan the denoising of ``data`` (validated; every side a power of two and >= ``window``).
@@ -77,14 +79,24 @@ def plan(
     ``amplitude_map`` (default: fitted to ``data``) lets shifted copies share one map.
     ``shifts`` > 1 (1-D) plans the in-circuit cycle spinning over ``shifts`` evenly spaced
     shifts (:class:`~qdn.circuits.spinning.SpinningProblem`), cutoffs per (shift, window), and
-    ``weights`` (:data:`qdn.classical.spinning.WEIGHTS`) on the kept bins.
+    ``weights`` (:data:`qdn.classical.spinning.WEIGHTS`) on the kept bins. For 2-D data
+    ``shifts`` is ``(Sy, Sx)`` or an int split by :func:`~qdn.classical.spinning2d.image_spins`;
+    more than one shift plans :class:`~qdn.circuits.spinning2d.SpinningImageProblem` (compact
+    variant, hard masks of ``mask``), cutoffs per (shift, patch).
     """
     check_choice("weights", weights, WEIGHTS)
+    if weights != "hard" and data.ndim == 2:
+        raise ValueError(f"weights={weights!r}: images take the hard masks only (in-circuit spinning included)")
     if weights != "hard" and shifts < 2:
         raise ValueError(f"weights={weights!r} is built into the spinning circuit: use shifts >= 2")
     layout = Layout.for_shape(data.shape, window, mean_bits)
     amap = amplitude_map or AmplitudeMap.fit(data, encoding, floor=floor, bits=mean_bits)
     windows = to_windows(data, window, data.ndim)
+    if data.ndim == 2 and image_spins(shifts, window) != (1, 1):
+        spins = image_spins(shifts, window)
+        taus = image_shift_thresholds(data, window, spins, threshold, mask=mask, sigma=sigma)
+        problem = SpinningImageProblem(layout, amap.amplitudes(windows), taus, spins, variant, mask)
+        return Plan(problem, make_schedule(schedule, problem.weight, min_weight=min_weight, delta=delta), amap)
     if shifts > 1:
         taus = shift_thresholds(data, window, shifts, threshold, mask=mask, sigma=sigma)
         soft = None if weights == "hard" else wiener_weights(data, window, taus, mad_sigma(data) if sigma is None else sigma)

@@ -105,6 +105,10 @@ def resolve_window(y: np.ndarray, window: Any, shifts: Any, *, threshold: Thresh
     check_choice("window", window, ("auto",))
     sigma = mad_sigma(y) if sigma is None else sigma
     fixed = None if isinstance(shifts, str) else int(shifts)
+    # the choice is scale-free: score the data divided by its peak (no over/underflow), report
+    # the risks in the data's units
+    scale = float(np.max(np.abs(y))) or 1.0
+    y, sigma = y / scale, sigma / scale
 
     def estimate(v: np.ndarray, m: int) -> np.ndarray:
         return twin_estimate(v, m, m if fixed is None else min(fixed, m), threshold, mask, sigma, weights)
@@ -112,7 +116,9 @@ def resolve_window(y: np.ndarray, window: Any, shifts: Any, *, threshold: Thresh
     from ..classical.risk import WINDOW_CANDIDATES
 
     candidates = [m for m in WINDOW_CANDIDATES if fixed is None or m >= fixed]
-    return choose_window(estimate, y, sigma, candidates=candidates, seed=seed)
+    best, risks = choose_window(estimate, y, sigma, candidates=candidates, seed=seed)
+    with np.errstate(over="ignore"):
+        return best, {m: float(r * scale**2) for m, r in risks.items()}
 
 
 def spin_by_runs(y: np.ndarray, window: int, shifts: int, run: Callable[[np.ndarray, np.ndarray], tuple],

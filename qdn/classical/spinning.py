@@ -165,7 +165,11 @@ def wiener_weights(y: np.ndarray, window: int, thresholds: np.ndarray, sigma: fl
     1, so window means, and with them the amplitude map, are preserved."""
     thresholds = np.atleast_2d(thresholds)
     M = window
-    spec = np.fft.rfft(_shifted_windows(np.asarray(y, float), M, thresholds.shape[0]), axis=-1)
+    y = np.asarray(y, float)
+    scale = float(np.max(np.abs(y)))  # the weights are scale-free: avoid over/underflow
+    if scale > 0:
+        y, sigma = y / scale, sigma / scale
+    spec = np.fft.rfft(_shifted_windows(y, M, thresholds.shape[0]), axis=-1)
     power = spec.real**2
     power += spec.imag**2  # |Y_k|^2, k = 0 .. M/2
     power *= np.arange(M // 2 + 1) <= thresholds[..., None]  # the hard projection as pilot

@@ -15,7 +15,9 @@ from ..circuits.amplification import Schedule
 from ..circuits.baselines import BaselineProblem
 from ..circuits.problem import DenoisingProblem
 from ..circuits.spinning import SpinningProblem
+from ..circuits.spinning2d import SpinningImageProblem
 from .spinning import emulate_spin_state
+from .spinning2d import emulate_spin_image_state
 
 __all__ = ["emulate"]
 
@@ -46,3 +48,9 @@ def _(problem: BaselineProblem, schedule: Schedule | None) -> np.ndarray:
 def _(problem: SpinningProblem, schedule: Schedule) -> np.ndarray:
     return emulate_spin_state(problem.amplitudes, problem.thresholds, schedule, mask=problem.mask,
                               weights=problem.weights)[0]
+
+
+@emulate.register
+def _(problem: SpinningImageProblem, schedule: Schedule) -> np.ndarray:
+    return emulate_spin_image_state(problem.amplitudes, problem.thresholds, problem.spins, schedule,
+                                    shape=problem.layout.shape, mask=problem.mask, weights=problem.weights)[0]

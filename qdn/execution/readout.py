@@ -11,7 +11,9 @@ What a problem's statevector and counts mean depends on its registers: :func:`re
 :func:`kept_amplitudes` and :func:`kept_from_counts` are registries (``functools.singledispatch``)
 over the problem types, :class:`~qdn.circuits.problem.DenoisingProblem` (1-D windows and N-D
 patches), :class:`~qdn.circuits.spinning.SpinningProblem` (in-circuit cycle spinning: the readout
-state is the ``s = 0`` slice on ``(flag, anc, j, i)``, kept branch ``flag = 1, anc = 0``) and
+state is the ``s = 0`` slice on ``(flag, anc, j, i)``, kept branch ``flag = 1, anc = 0``), its
+2-D form :class:`~qdn.circuits.spinning2d.SpinningImageProblem` (``sx = sy = 0``, on
+``(flag, anc, j, iy, ix)``) and
 :class:`~qdn.circuits.baselines.BaselineProblem`.
 """
 
@@ -26,6 +28,7 @@ from ..circuits.baselines import BaselineProblem
 from ..circuits.layout import Layout, holds_codes, work_size
 from ..circuits.problem import DenoisingProblem
 from ..circuits.spinning import SpinningProblem
+from ..circuits.spinning2d import SpinningImageProblem
 
 __all__ = [
     "state_amplitudes",
@@ -156,14 +159,40 @@ def _(problem: SpinningProblem, state: np.ndarray) -> np.ndarray:
     return state[1, 0]
 
 
-@kept_from_counts.register
-def _(problem: SpinningProblem, counts: Mapping[int, int]) -> np.ndarray:
-    N = problem.layout.N
+def _spin_kept(counts: Mapping[int, int], N: int, shifts: str) -> np.ndarray:
+    """``sqrt(frequency)`` of ``flag = 1, anc = 0`` among the shots with the shift registers at 0
+    (keys ``i + N anc + 2 N flag + 4 N s``), flat."""
     hist = np.zeros(4 * N)
     for key, v in counts.items():
-        if int(key) < 4 * N:  # s = 0
+        if int(key) < 4 * N:  # shift registers at 0
             hist[int(key)] += v
     good = hist[2 * N : 3 * N]  # flag = 1, anc = 0
     if good.sum() == 0:
-        raise RuntimeError("no shot passed post-selection (s = 0, flag = 1, anc = 0); increase shots")
-    return np.sqrt(good / good.sum()).reshape(problem.layout.P, problem.layout.M)
+        raise RuntimeError(f"no shot passed post-selection ({shifts} = 0, flag = 1, anc = 0); increase shots")
+    return np.sqrt(good / good.sum())
+
+
+@kept_from_counts.register
+def _(problem: SpinningProblem, counts: Mapping[int, int]) -> np.ndarray:
+    return _spin_kept(counts, problem.layout.N, "s").reshape(problem.layout.P, problem.layout.M)
+
+
+@read_statevector.register
+def _(problem: SpinningImageProblem, statevector: np.ndarray) -> np.ndarray:
+    lay = problem.layout
+    sizes = {r.name: 1 << r.size for r in problem.frame("shape").qregs}
+    shape = (sizes.get("work", 1), problem.shifts, 2, 2, lay.P, lay.side, lay.side)
+    state = np.asarray(statevector).ravel()
+    if state.size != int(np.prod(shape)):
+        raise ValueError(f"statevector has {state.size} amplitudes, expected {int(np.prod(shape))}")
+    return state.reshape(shape)[0, 0]  # work and sx = sy = 0
+
+
+@kept_amplitudes.register
+def _(problem: SpinningImageProblem, state: np.ndarray) -> np.ndarray:
+    return state[1, 0]
+
+
+@kept_from_counts.register
+def _(problem: SpinningImageProblem, counts: Mapping[int, int]) -> np.ndarray:
+    return _spin_kept(counts, problem.layout.N, "sx = sy").reshape(np.shape(problem.amplitudes))

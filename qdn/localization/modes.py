@@ -4,7 +4,8 @@
   this project's 2-core machine, lowest quarter of the modes of a 2-D patch, see
   ``benchmarks/results/localization.md``): ``scipy.linalg.eigh`` with ``subset_by_index`` is
   faster than ``scipy.sparse.linalg.eigsh`` in shift-invert mode at every patch size tried
-  (16x16: 0.011 s vs 0.021 s; 32x32: 0.26 s vs 0.64 s; 64x64: 6.4 s vs 29 s), so ``"auto"``
+  (idle machine: 16x16 0.011 s vs 0.021 s, 32x32 0.26 s vs 0.64 s, 64x64 6.4 s vs 29 s; the
+  benchmark's table, under load: 8x8 to 48x48, 1.3x to 3.5x), so ``"auto"``
   takes the dense solver in 2-D and ``scipy.linalg.eigh_tridiagonal`` in 1-D (free ends make H
   tridiagonal); ``"sparse"`` stays available. All modes of a patch: LAPACK's ``syevd``
   (``driver="evd"``), the fastest of scipy's drivers for a full 256x256 problem here.
