@@ -65,8 +65,9 @@ denoises ``K`` shifted copies of the image (shift ``(dy, dx)``, reflected at the
 wrap-around seam is created), shifts each back and averages: ``K`` circuit runs instead of one
 (:func:`spin_shifts` gives the order of shifts). ``spin="circuit"`` instead runs one circuit
 with a shift register per axis (:class:`~qdn.circuits.spinning2d.SpinningImageProblem`): the
-``Sy x Sx`` product grid of shifts ``(ky M/Sy, kx M/Sx)``, cyclic at the image borders (the image
-is one period), cutoffs per (shift, patch); ``log2(Sy Sx)`` more qubits, one run.
+``Sy x Sx`` product grid of shifts ``(ky M/Sy, kx M/Sx)``, cyclic, by default on the image mirrored
+to ``2H x 2W`` (``boundary="reflect"``: no wrap-around seam), cutoffs per (shift, patch);
+``log2(Sy Sx)`` more qubits (and the mirror's), one run.
 
 Sides that are not powers of two are padded by reflection (``numpy.pad(mode="symmetric")``)
 and cropped back.
@@ -101,7 +102,8 @@ SHAPES = ("separable", "radial")
 #: How cycle spinning runs -> what it does.
 SPINS = {
     "runs": "one circuit per shift, shifted copies reflected at the borders, outputs averaged",
-    "circuit": "one circuit with a shift register per axis over a Sy x Sx product grid of shifts (cyclic borders)",
+    "circuit": "one circuit with a shift register per axis over a Sy x Sx product grid of shifts (cyclic; the "
+               "image mirrored to 2H x 2W by default)",
 }
 
 
