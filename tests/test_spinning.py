@@ -126,10 +126,10 @@ def test_denoise_shifts_equals_reference_and_shifts_one_unchanged():
     clean = ecg()[:256]
     y = awgn(clean, 15, seed=2)
     for shifts in (2, 4, 16):
-        res = qdn.denoise(y, 16, shifts=shifts, backend="emulator", weights="hard")
+        res = qdn.denoise(y, 16, shifts=shifts, backend="emulator", weights="hard", boundary="periodic")
         assert res.thresholds.shape == (shifts, 16)
         assert_allclose(res.denoised, shift_average(y, 16, res.thresholds), rtol=0, atol=1e-9 * np.ptp(y))
-    fixed = qdn.denoise(y, 16, shifts=8, threshold=3, backend="emulator", weights="hard")
+    fixed = qdn.denoise(y, 16, shifts=8, threshold=3, backend="emulator", weights="hard", boundary="periodic")
     assert_allclose(fixed.denoised, shift_average(y, 16, np.full((8, 16), 3)), atol=1e-9 * np.ptp(y))
     one = qdn.denoise(y, 16, shifts=1, backend="emulator")
     p = plan(y, 16)
@@ -158,7 +158,7 @@ def test_wiener_weights_equal_reference():
     from qdn.classical.thresholds import mad_sigma
 
     y = awgn(ecg()[:256], 15, seed=9)
-    res = qdn.denoise(y, 16, shifts=8, backend="emulator")
+    res = qdn.denoise(y, 16, shifts=8, backend="emulator", boundary="periodic")
     assert res.weights == "wiener"
     assert_allclose(res.denoised, wiener_reference(y, 16, res.thresholds, mad_sigma(y)), atol=1e-9 * np.ptp(y))
     with pytest.raises(ValueError, match="spinning circuit"):
@@ -205,8 +205,9 @@ def test_spinning_on_statevector_and_sampled():
 
 def test_aer_sampled_spinning_post_selects():
     y = awgn(ecg()[:16], 20, seed=6)
-    ref = qdn.denoise(y, 4, shifts=2, backend="emulator", schedule="grover")
-    res = qdn.denoise(y, 4, shifts=2, backend="aer", shots=100_000, seed=3, schedule="grover", variant="compact")
+    ref = qdn.denoise(y, 4, shifts=2, backend="emulator", schedule="grover", boundary="periodic")
+    res = qdn.denoise(y, 4, shifts=2, backend="aer", shots=100_000, seed=3, schedule="grover", variant="compact",
+                      boundary="periodic")
     assert set(res.counts) and max(res.counts) < 8 * 16
     assert np.max(np.abs(res.denoised - ref.denoised)) < 0.06 * np.ptp(y)
 

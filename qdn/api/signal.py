@@ -111,7 +111,7 @@ def denoise(
     method: str = "qdn",
     shifts: int | str = "auto",
     noise_model: str = "gaussian",
-    boundary: str = "periodic",
+    boundary: str = "reflect",
     spin: str | None = None,
     weights: str | None = None,
     threshold="auto",
@@ -155,10 +155,11 @@ def denoise(
         "poisson": ``y`` are counts; the Anscombe transform makes the noise Gaussian of unit
         variance, the method denoises that, and the Mäkitalo–Foi exact unbiased inverse returns
         counts (:mod:`qdn.classical.anscombe`). Any method, signals and images.
-    boundary : {"periodic", "reflect"}
-        Shifts wrap around ("periodic", default: measured as good and half the size) or the
-        signal is first extended by its mirror image so its two ends never share a window
-        (:data:`qdn.classical.spinning.BOUNDARIES`).
+    boundary : {"reflect", "periodic"}
+        The signal is first extended by its mirror image so its two ends never share a window
+        ("reflect", default: +0.1 dB under AWGN and +0.2 dB under Poisson on the paper's signals,
+        ``benchmarks/results/spinning.md``, for one more qubit) or shifts wrap around
+        ("periodic") (:data:`qdn.classical.spinning.BOUNDARIES`).
     spin : {None, "circuit", "runs"}
         How ``shifts`` > 1 runs: "circuit" (a shift register in superposition and a modular
         adder: one circuit, :mod:`qdn.circuits.spinning`) or "runs" (one paper circuit per shift,
@@ -271,14 +272,17 @@ def denoise(
     n_orig = y.size
     if n_orig < 2:
         raise ValueError(f"signal needs at least 2 samples, got {n_orig}")
-    z = extend(pad_pow2(transform(y), pad=pad), boundary)
+    z = pad_pow2(transform(y), pad=pad)
+    size = z.size
+    z = extend(z, boundary if spun else "periodic")  # the boundary is the spinning's
     window, risks = resolve_window(z, window if method in ("qdn", "fft-window") or window != "auto" else 16,
                                    shifts if method == "qdn" else 1, threshold=threshold, mask=side_mask(two_sided),
-                                   sigma=transform.sigma, seed=seed, weights=weights)
+                                   sigma=transform.sigma, seed=seed, weights=weights, size=size)
     shifts = resolve_shifts(shifts, window) if method == "qdn" else 1
     res = METHODS[method](z, window=window, two_sided=two_sided, noise=noise, device=device, max_seconds=max_seconds,
                           shifts=shifts, spin=spin, sigma=transform.sigma, weights=weights, **options)
-    res.denoised = transform.inverse(crop(res.denoised, boundary, z.size >> (boundary == "reflect"))[:n_orig])
-    res.window, res.window_risks, res.noise_model, res.boundary = window, risks, noise_model, boundary
+    res.denoised = transform.inverse(crop(res.denoised, boundary, size)[:n_orig])
+    res.window, res.window_risks, res.noise_model = window, risks, noise_model
+    res.boundary = boundary if spun else "periodic"
     res.weights = weights if res.shifts > 1 else "hard"
     return res

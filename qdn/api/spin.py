@@ -97,11 +97,13 @@ def twin_estimate(y: np.ndarray, window: int, shifts: int, threshold: ThresholdS
 
 
 def resolve_window(y: np.ndarray, window: Any, shifts: Any, *, threshold: ThresholdSpec, mask: str,
-                   sigma: float | None, seed: int | None, weights: str = "hard") -> tuple[int, dict | None]:
+                   sigma: float | None, seed: int | None, weights: str = "hard",
+                   size: int | None = None) -> tuple[int, dict | None]:
     """``window`` validated, or chosen (``"auto"``) by Monte-Carlo SURE of the whole estimator
     (:func:`qdn.classical.risk.choose_window`); returns it and the candidates' risks."""
+    size = y.size if size is None else size  # the signal's own length (y may be its mirrored extension)
     if not isinstance(window, str):
-        return check_window(window, y.size), None
+        return check_window(window, size), None
     check_choice("window", window, ("auto",))
     sigma = mad_sigma(y) if sigma is None else sigma
     fixed = None if isinstance(shifts, str) else int(shifts)
@@ -115,7 +117,10 @@ def resolve_window(y: np.ndarray, window: Any, shifts: Any, *, threshold: Thresh
 
     from ..classical.risk import WINDOW_CANDIDATES
 
-    candidates = [m for m in WINDOW_CANDIDATES if fixed is None or m >= fixed]
+    candidates = [m for m in WINDOW_CANDIDATES if (fixed is None or m >= fixed) and 2 * m <= size]
+    if not candidates:
+        raise ValueError(f"window='auto' needs a signal of at least {2 * min(WINDOW_CANDIDATES)} samples "
+                         f"(two windows of {min(WINDOW_CANDIDATES)}), got {size}")
     best, risks = choose_window(estimate, y, sigma, candidates=candidates, seed=seed)
     with np.errstate(over="ignore"):
         return best, {m: float(r * scale**2) for m, r in risks.items()}

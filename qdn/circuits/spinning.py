@@ -182,6 +182,11 @@ class SpinningProblem:
                 raise ValueError("soft weights need variant='compact' and the two-sided mask")
             if np.shape(self.weights) != (S, self.layout.P, self.layout.M):
                 raise ValueError(f"weights must have shape {(S, self.layout.P, self.layout.M)}")
+            w = np.asarray(self.weights)
+            # the mark weighs QFT outputs (ifft bins), the classical filter fft bins: the same
+            # for weights symmetric in k <-> M - k, which keep real signals real
+            if not np.allclose(w[..., 1:], w[..., :0:-1]) or w.min() < 0 or w.max() > 1:
+                raise ValueError("weights must lie in [0, 1] and be symmetric in k <-> M - k")
 
     @property
     def uses_multiplexed_mark(self) -> bool:

@@ -54,8 +54,8 @@ def _parser() -> Parser:
                         "--shifts 1 --window 16 is the paper's algorithm")
     d.add_argument("--spin", choices=["circuit", "runs"], default=None,
                    help="shifts > 1: one circuit with a shift register, or one circuit per shift (default: circuit)")
-    d.add_argument("--boundary", choices=["periodic", "reflect"], default="periodic",
-                   help="shifts wrap around (default) or the signal is mirrored first")
+    d.add_argument("--boundary", choices=["reflect", "periodic"], default="reflect",
+                   help="the signal is mirrored first (default) or shifts wrap around")
     d.add_argument("--noise-model", choices=["gaussian", "poisson"], default="gaussian",
                    help="poisson: the input holds counts (Anscombe transform, exact unbiased inverse)")
     d.add_argument("--threshold", type=threshold_arg, default="auto", help="'auto' (per-window SURE) or a bin count")
