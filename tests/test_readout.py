@@ -15,9 +15,9 @@ def _err(res, ref, y):
 
 def test_sampled_converges_to_statevector():
     y = awgn(ecg()[:64], 15, seed=2)
-    exact = qdn.denoise(y, 16, threshold=2, backend="statevector", variant="compact").denoised
+    exact = qdn.denoise(y, 16, shifts=1, threshold=2, backend="statevector", variant="compact").denoised
     errs = [
-        _err(qdn.denoise(y, 16, threshold=2, backend="aer", variant="compact", shots=s, seed=5), exact, y)
+        _err(qdn.denoise(y, 16, shifts=1, threshold=2, backend="aer", variant="compact", shots=s, seed=5), exact, y)
         for s in (10**3, 10**5)
     ]
     assert errs[1] < errs[0] / 3  # ~sqrt(100) = 10 times smaller in expectation
@@ -26,9 +26,10 @@ def test_sampled_converges_to_statevector():
 
 def test_statevector_shots_and_seed_repeatable():
     y = awgn(ecg()[:64], 15, seed=2)
-    a = qdn.denoise(y, 16, backend="statevector", shots=1000, seed=11)
-    b = qdn.denoise(y, 16, backend="statevector", shots=1000, seed=11)
-    c = qdn.denoise(y, 16, backend="statevector", shots=1000, seed=12)
+    # the spinning circuit (4 shifts, mirrored ends: 128 samples) sampled from its statevector
+    a = qdn.denoise(y, 16, shifts=4, backend="statevector", shots=1000, seed=11)
+    b = qdn.denoise(y, 16, shifts=4, backend="statevector", shots=1000, seed=11)
+    c = qdn.denoise(y, 16, shifts=4, backend="statevector", shots=1000, seed=12)
     assert a.counts == b.counts and a.counts != c.counts
     assert sum(a.counts.values()) == 1000
 

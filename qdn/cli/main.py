@@ -40,7 +40,9 @@ def _parser() -> Parser:
     )
     d.add_argument("input", nargs="?", help="input file")
     d.add_argument("-o", "--output", required=True, help="output file (.csv, .npy, .wav, .dcm; images .png, .tif, .npy, .dcm)")
-    d.add_argument("--method", default="qdn", help="qdn | qft | qwt | fft-window | wavelet | wiener | savgol (default qdn)")
+    d.add_argument("--method", default="qdn",
+                   help="qdn | qft | qwt | fft-window | wavelet | wiener | savgol | localization | qab "
+                        "(default qdn; images: qdn, localization, qab)")
     d.add_argument("--wavelet", choices=["haar", "db2", "d4"], default=None,
                    help="--method qwt only: haar (default) or the 4-tap Daubechies D4 (db2 in PyWavelets' naming, alias d4)")
     d.add_argument("--anonymize", action="store_true", help="DICOM output: strip patient-identifying tags")
@@ -113,8 +115,8 @@ def _check_denoise_outputs(args, image: bool) -> str | None:
     returns the format of ``--plot`` (None without it)."""
     from qdn.io.images import IMAGE_SUFFIXES
 
-    if image and (args.method != "qdn" or args.wavelet is not None):
-        raise ValueError(f"images are denoised with --method qdn only (got --method {args.method}"
+    if image and (args.method not in ("qdn", "localization", "qab") or args.wavelet is not None):
+        raise ValueError(f"images are denoised with --method qdn only, or localization or qab (got --method {args.method}"
                          + (f" --wavelet {args.wavelet}" if args.wavelet else "") + ")")
     out = check_output(args.output, force=args.force, suffixes=tuple(IMAGE_SUFFIXES) if image else SIGNAL_OUTPUTS)
     dicom_in = bool(args.input) and Path(args.input).suffix.lower() in DICOM_SUFFIXES
@@ -152,14 +154,16 @@ def _denoise_image(args, fmt: str | None) -> int:
     with numerics(image, str(args.input)):
         if args.noise is not None:
             clean, noisy = image, add_noise(image, args.noise, args.seed)  # all kinds work in 2-D
-        res = qdn.denoise(noisy, window, threshold=args.threshold, schedule=args.schedule, variant=args.variant,
-                          backend=args.backend, shots=args.shots, seed=args.seed, noise_model=args.noise_model)
+        res = qdn.denoise(noisy, window, method=args.method, threshold=args.threshold, schedule=args.schedule,
+                          variant=args.variant, backend=args.backend, shots=args.shots, seed=args.seed,
+                          noise_model=args.noise_model)
     check_result(res.denoised, image, str(args.input))
     writes = [(args.output, lambda p: write_image(p, res.denoised, meta, force=args.force, anonymize=args.anonymize))]
     if args.plot:
         writes.append(_figure_write(args.plot, image_figure(noisy, res.denoised), fmt, args.force))
     write_all(writes)
-    print(f"denoised a {noisy.shape[0]}x{noisy.shape[1]} image in {window}x{window} patches ({res.runs} run(s))")
+    how = f"in {window}x{window} patches ({res.runs} run(s))" if args.method == "qdn" else f"with {args.method}"
+    print(f"denoised a {noisy.shape[0]}x{noisy.shape[1]} image {how}")
     if clean is not None:
         print(_psnr_line(clean, noisy, res.denoised))
     print(f"wrote {args.output}" + (f" and {args.plot}" if args.plot else ""))
