@@ -23,7 +23,7 @@ model.
   statevectors. Equal to the classical sum when all modes enter it (the classical sum runs over
   the computed modes only).
 * :func:`qpe_resources` — qubits and CX count of phase estimation on ``exp(-i H t0)`` fine enough
-  to separate the modes kept below an energy cutoff from the next one (module ``docs/localization.md``
+  to separate the modes kept below an energy cutoff from the next one (``docs/localization.md``
   states the model and its calibration).
 """
 
@@ -44,8 +44,8 @@ from .hamiltonian import blurred_potential, hamiltonian, position_commutators
 from .modes import Modes
 
 __all__ = ["patch_hamiltonian", "patch_hamiltonian_operator", "evolution_circuit", "synthesized_operator",
-           "mode_correlation", "circuit_diffusivity",
-           "controlled_step_cx", "QPERow", "qpe_resources"]
+           "trotter_operator", "mode_correlation", "circuit_diffusivity",
+           "controlled_step_cx", "QPERow", "demo_patch", "qpe_resources", "qpe_table", "markdown_table"]
 
 #: Basis of the measured CX counts (generic, no device coupling map).
 BASIS = ("cx", "rz", "sx", "x")
@@ -119,6 +119,13 @@ def synthesized_operator(circuit: QuantumCircuit) -> Operator:
     return Operator(circuit)
 
 
+def trotter_operator(op: SparsePauliOp, t: float, steps: int = 1, order: int = 1) -> Operator:
+    """The unitary of :func:`evolution_circuit`, fast: the synthesized circuit of one step
+    ``t / steps`` to the power ``steps`` (the product formula repeats that step; the tests check
+    it against :func:`synthesized_operator` of the whole circuit)."""
+    return synthesized_operator(evolution_circuit(op, t / int(steps), 1, order)).power(int(steps))
+
+
 def _default_eta(energies: np.ndarray) -> float:
     """The energy width of :func:`qdn.localization.modes.diffusivity` (4 median level spacings)."""
     gaps = np.diff(energies)
@@ -140,18 +147,21 @@ def mode_correlation(step: QuantumCircuit | Operator, vel: np.ndarray, mode: np.
     return out
 
 
-def _batch_correlations(step: np.ndarray, vel: np.ndarray, vectors: np.ndarray, count: int) -> np.ndarray:
-    """:func:`mode_correlation` for every column of ``vectors`` at once (each column a statevector
-    evolved by the same unitary ``step``), shape (count, K)."""
-    n, size = vectors.shape[0], step.shape[0]
-    phi = np.zeros((size, vectors.shape[1]), complex)
-    phi[:n] = vectors
-    chi = np.zeros_like(phi)
-    chi[:n] = vel @ vectors
-    out = np.empty((count, vectors.shape[1]), dtype=complex)
-    for k in range(count):
-        out[k] = np.sum(phi[:n].conj() * (vel @ chi[:n]), axis=0)
-        phi, chi = step @ phi, step @ chi
+def _batch_correlations(step: np.ndarray, vels: list, vectors: np.ndarray, count: int) -> np.ndarray:
+    """:func:`mode_correlation` summed over the velocities ``vels`` (sparse, one per axis) for
+    every column of ``vectors`` at once: the columns ``phi`` and ``v_a phi`` are statevectors
+    evolved together by the same unitary ``step`` (one product per time step); shape (count, K)."""
+    n, size, k = vectors.shape[0], step.shape[0], vectors.shape[1]
+    states = np.zeros((size, k * (1 + len(vels))), complex)
+    states[:n, :k] = vectors
+    for a, vel in enumerate(vels, start=1):
+        states[:n, a * k:(a + 1) * k] = vel @ vectors
+    out = np.zeros((count, k), dtype=complex)
+    for t in range(count):
+        phi = states[:n, :k].conj()
+        for a, vel in enumerate(vels, start=1):
+            out[t] += np.sum(phi * (vel @ states[:n, a * k:(a + 1) * k]), axis=0)
+        states = step @ states
     return out
 
 
@@ -164,8 +174,9 @@ def circuit_diffusivity(h: sp.spmatrix, modes: Modes, shape: tuple[int, ...], *,
     h, modes, shape, eta
         As for :func:`qdn.localization.modes.diffusivity` (eta None: the same default).
     dt : float or None
-        Time step of the quadrature (None: ``0.5 / ||H||`` by Gershgorin, which resolves every
-        frequency of ``v(t)``).
+        Time step of the trapezoid rule (None: ``2 pi / (W + span eta)``, ``W = 2 ||H||`` by
+        Gershgorin bounding every frequency ``E_m - E_n`` of ``v(t)``: the first alias of the
+        integrand then falls where the Gaussian is below ``exp(-span**2 / 2)``).
     span : float
         The integral runs over ``|t| <= span / eta`` (the weight falls to ``exp(-span**2 / 2)``).
     steps, order : int
@@ -179,19 +190,16 @@ def circuit_diffusivity(h: sp.spmatrix, modes: Modes, shape: tuple[int, ...], *,
     eta = _default_eta(modes.energies) if eta is None else float(eta)
     op = patch_hamiltonian_operator(sp.csr_matrix(h))
     if dt is None:
-        dt = 0.5 / float(np.max(np.asarray(abs(h).sum(axis=1))))
+        dt = 2 * np.pi / (2 * float(np.max(np.asarray(abs(h).sum(axis=1)))) + span * eta)
     count = int(math.ceil(span / eta / dt)) + 1
-    step = evolution_circuit(op, dt, max(steps, 1), order)
     # the circuit's unitary, once: U(dt) (exact: the gate's matrix exponential; else the Trotter circuit)
-    step = Operator(sla.expm(-1j * dt * op.to_matrix())) if steps == 0 else synthesized_operator(step)
+    step = Operator(sla.expm(-1j * dt * op.to_matrix())) if steps == 0 else trotter_operator(op, dt, steps, order)
     times = dt * np.arange(count)
     weights = np.exp(-(eta * times) ** 2 / 2) / (2 * np.pi) * dt
     weights[0] /= 2  # trapezoid on [0, T]; C(-t) = conj C(t) doubles the real part
-    total = np.zeros(modes.energies.size)
-    for comm in position_commutators(h, shape):
-        corr = _batch_correlations(step.data, (1j * comm).toarray(), modes.vectors.astype(complex), count)
-        total += 2 * np.sum(weights[:, None] * corr.real, axis=0)
-    return total
+    vels = [(1j * comm).tocsr() for comm in position_commutators(h, shape)]
+    corr = _batch_correlations(step.data, vels, modes.vectors.astype(complex), count)
+    return 2 * np.sum(weights[:, None] * corr.real, axis=0)
 
 
 def controlled_step_cx(op: SparsePauliOp, t: float = 1.0, order: int = 2) -> int:
@@ -231,14 +239,14 @@ class QPERow:
         return asdict(self)
 
 
-def _demo_patch(side: int, seed: int) -> np.ndarray:
+def demo_patch(side: int, seed: int) -> np.ndarray:
     """A disc on a flat background with AWGN 0.1 (the test patch of the resource rows)."""
     yy, xx = np.mgrid[:side, :side]
     disc = ((yy - side / 2) ** 2 + (xx - side / 2) ** 2 < (side / 3) ** 2).astype(float)
     return 0.2 + 0.6 * disc + 0.1 * np.random.default_rng(seed).normal(size=(side, side))
 
 
-def qpe_resources(patch_side: int, *, patch: np.ndarray | None = None, keep: float = 0.25, steps: int = 4,
+def qpe_resources(patch_side: int, *, patch: np.ndarray | None = None, keep: float = 0.25, steps: int = 16,
                   order: int = 2, measure: bool | None = None, seed: int = 0) -> QPERow:
     """Qubits and CX of phase estimation that projects a ``patch_side`` x ``patch_side`` patch
     onto its modes below an energy cutoff (the lowest ``keep`` fraction).
@@ -251,7 +259,9 @@ def qpe_resources(patch_side: int, *, patch: np.ndarray | None = None, keep: flo
     sides up to 8) or the Pauli-weight model of :func:`_model_step_cx`.
     """
     side = int(patch_side)
-    patch = _demo_patch(side, seed) if patch is None else np.asarray(patch, float)
+    patch = demo_patch(side, seed) if patch is None else np.asarray(patch, float)
+    if patch.shape != (side, side):
+        raise ValueError(f"patch must be {side}x{side}, got shape {patch.shape}")
     h = patch_hamiltonian(patch)
     energies = np.linalg.eigvalsh(h.toarray())
     # the cutoff: the widest gap within N/16 of the lowest keep * N modes (no register separates a
@@ -270,3 +280,25 @@ def qpe_resources(patch_side: int, *, patch: np.ndarray | None = None, keep: flo
     return QPERow(side=side, system_qubits=op.num_qubits, phase_bits=bits, qubits=op.num_qubits + bits,
                   pauli_terms=len(op), gap=gap, cx_per_step=per_step, cx_source="measured" if measure else "model",
                   steps_per_unit=steps, cx_total=int(total))
+
+
+def qpe_table(sides=(8, 16, 32, 64), measured=(8,), **options) -> list[QPERow]:
+    """:func:`qpe_resources` for each side: a "model" row for every side and a "measured" row
+    (transpiled controlled step) for the sides in ``measured``."""
+    rows = []
+    for side in sides:
+        if side in measured:
+            rows.append(qpe_resources(side, measure=True, **options))
+        rows.append(qpe_resources(side, measure=False, **options))
+    return rows
+
+
+def markdown_table(rows: list[QPERow]) -> str:
+    """The rows of :func:`qpe_table` as a Markdown table."""
+    head = ("| patch | CX per step from | system qubits | phase bits | qubits | Pauli terms | gap at cutoff "
+            "| CX per controlled step | Trotter steps per U | CX total |")
+    lines = [head, "|" + "---|" * 10]
+    for r in rows:
+        lines.append(f"| {r.side}x{r.side} | {r.cx_source} | {r.system_qubits} | {r.phase_bits} | {r.qubits} "
+                     f"| {r.pauli_terms} | {r.gap:.3g} | {r.cx_per_step} | {r.steps_per_unit} | {r.cx_total:.3g} |")
+    return "\n".join(lines)
