@@ -84,14 +84,14 @@ from .plan import plan
 from .results import ImageDenoiseResult
 from ..circuits.amplification import SCHEDULES
 from ..circuits.layout import VARIANTS, WORK_QUBITS, Layout, work_size
-from ..circuits.spinning2d import spin_image_qubits
 from ..classical.amplitude_map import AmplitudeMap
-from ..classical.spinning2d import extend_image, image_shift_offsets, image_spins
+from ..classical.spinning import BOUNDARIES, extend
+from ..classical.spinning2d import image_shift_offsets, image_spins
 from ..classical.thresholds import ThresholdSpec, mad_sigma
 from ..common.progress import progress
 from ..common.registry import check_choice, lookup
 from ..common.validation import as_signal, check_bool, check_int, check_seed, check_window, pad_pow2
-from ..execution.backends import check_backend, check_fits, check_shots, choose_backend, default_variant
+from ..execution.backends import check_backend, check_shots, choose_backend, default_variant
 from ..execution.executor import execute
 
 __all__ = ["SHAPES", "SPINS", "denoise_image", "spin_shifts", "circuit_spins"]
@@ -261,7 +261,7 @@ def denoise_image(
     ImageDenoiseResult
     """
     check_choice("spin", spin, SPINS)
-    extend_image(np.zeros((1, 1)), boundary)  # validated
+    lookup(BOUNDARIES, "boundary", boundary)
     if spin == "runs" and boundary != "reflect":
         raise ValueError(f"boundary={boundary!r} applies to spin='circuit'; spin='runs' reflects at the borders")
     if spin == "circuit" and variant not in (None, "compact"):
@@ -270,7 +270,7 @@ def denoise_image(
     img, padded, window = _checked(image, window, shape, schedule, variant, backend, shots, mean_bits, pad)
     check_seed(seed)
     if spin == "circuit":
-        return _spin_in_circuit(img, extend_image(padded, boundary), window, circuit_spins(cycle_spins, window),
+        return _spin_in_circuit(img, extend(padded, boundary), window, circuit_spins(cycle_spins, window),
                                 backend=backend, boundary=boundary,
                                 threshold=threshold, shape=shape, schedule=schedule, shots=shots, seed=seed,
                                 encoding=encoding, mean_bits=mean_bits, floor=floor, min_weight=min_weight,
@@ -309,18 +309,13 @@ def _spin_in_circuit(img, padded, window, spins, *, backend, boundary, threshold
                      encoding, mean_bits, floor, min_weight, delta, sigma) -> ImageDenoiseResult:
     """``denoise_image(spin="circuit")``: one :class:`~qdn.circuits.spinning2d.SpinningImageProblem`
     on ``padded`` (the image padded to powers of two and extended by ``boundary``)."""
-    layout = Layout.for_shape(padded.shape, window, mean_bits)
-    qubits = spin_image_qubits(layout, spins)
-    if backend is None:
-        backend = choose_backend(qubits)
-    elif backend != "emulator":
-        check_fits(qubits, backend)  # before planning: a ValueError naming the qubits it needs
     amap = AmplitudeMap.fit(padded, encoding, floor=floor, bits=mean_bits)
     if isinstance(threshold, str) and threshold == "auto" and sigma is None:
         sigma = mad_sigma(img)
     p = plan(padded, window, threshold=threshold, schedule=schedule, variant="compact", mask=shape,
              mean_bits=mean_bits, min_weight=min_weight, delta=delta, sigma=sigma, amplitude_map=amap, shifts=spins)
-    readout = execute(p.problem, p.schedule, backend, shots=shots, seed=seed, rng=np.random.default_rng(seed))
+    readout = execute(p.problem, p.schedule, backend, shots=shots, seed=seed)  # picks and checks the backend
+    layout = p.layout
     grid = layout.grid_shape
     taus = p.problem.thresholds.reshape((-1,) + grid)
     return ImageDenoiseResult(
@@ -330,5 +325,6 @@ def _spin_in_circuit(img, padded, window, spins, *, backend, boundary, threshold
         window=window, shape=shape, variant="compact", layout=layout, amplitude_map=amap, runs=1,
         shifts=tuple(image_shift_offsets(window, spins)), all_thresholds=taus,
         all_iterations=np.array([p.schedule.iterations]), sigma=sigma, padded_shape=padded.shape,
-        state=readout.state, counts=readout.counts, extras={"spin": "circuit", "spins": spins, "qubits": qubits, "boundary": boundary},
+        state=readout.state, counts=readout.counts, extras={"spin": "circuit", "spins": spins, "qubits": p.problem.num_qubits,
+                                                                    "boundary": boundary},
     )

@@ -13,13 +13,12 @@ import numpy as np
 from .image import denoise_image
 from .localization import LOCALIZATION_METHODS
 from .methods import QUANTUM_BASELINES, run_baseline, run_classical
-from .plan import plan
 from .results import DenoiseResult, ImageDenoiseResult
 from .spin import (
     NoiseTransform, resolve_shifts, resolve_spin, resolve_weights, resolve_window, run_planned, spin_by_runs,
 )
 from ..classical.denoisers import CLASSICAL_METHODS
-from ..classical.spinning import BOUNDARIES, crop, extend
+from ..classical.spinning import BOUNDARIES, extend
 from ..classical.thresholds import side_mask
 from ..common.registry import lookup
 from ..common.validation import as_signal, check_bool, check_int, check_seed, check_window, data_ndim, pad_pow2
@@ -38,7 +37,7 @@ def _qdn(y: np.ndarray, *, window: int, threshold: Any, schedule: str, variant: 
     ``shifts`` > 1 spins in the circuit or by runs (:mod:`qdn.api.spin`)."""
     mask = side_mask(two_sided)
     plan_options = dict(schedule=schedule, variant=variant, mask=mask, encoding=encoding, floor=floor,
-                        mean_bits=mean_bits, min_weight=min_weight, delta=delta, weights=weights if shifts > 1 else "hard")
+                        mean_bits=mean_bits, min_weight=min_weight, delta=delta, weights=weights)
     execute_options = dict(backend=backend, shots=shots, device=device, max_seconds=max_seconds,
                            noise=None if noise is None else NoisyExecution(noise))
     runs: list = []
@@ -48,16 +47,16 @@ def _qdn(y: np.ndarray, *, window: int, threshold: Any, schedule: str, variant: 
             out, p, readout = run_planned(v, window, shifts=1, threshold=cut, sigma=sigma, plan_options=plan_options,
                                           execute_options=dict(execute_options, seed=run_seed))
             runs.append((p, readout))
-            return out, None
+            return out
 
-        denoised, _ = spin_by_runs(y, window, shifts, one, threshold=threshold, mask=mask, sigma=sigma)
+        denoised = spin_by_runs(y, window, shifts, one, threshold=threshold, mask=mask, sigma=sigma)
         p, readout = runs[0]
         thresholds = np.stack([r[0].problem.thresholds for r in runs])
     else:
         if noise is not None and shifts > 1:
             raise ValueError("noise= runs the paper's circuit per shift: with shifts > 1 use spin='runs'")
         # backend=None: the emulator for the spinning circuit (the same amplitudes; its circuit
-        # costs 6-70x the paper's in gates, benchmarks/results/spinning.md)
+        # costs 3.9x the paper's CX at N = 1024, benchmarks/results/spinning.md)
         denoised, p, readout = run_planned(y, window, shifts=shifts, threshold=threshold, sigma=sigma,
                                            plan_options=plan_options,
                                            execute_options=dict(execute_options, seed=seed, circuit_ok=shifts == 1))
@@ -281,7 +280,7 @@ def denoise(
     shifts = resolve_shifts(shifts, window) if method == "qdn" else 1
     res = METHODS[method](z, window=window, two_sided=two_sided, noise=noise, device=device, max_seconds=max_seconds,
                           shifts=shifts, spin=spin, sigma=transform.sigma, weights=weights, **options)
-    res.denoised = transform.inverse(crop(res.denoised, boundary, size)[:n_orig])
+    res.denoised = transform.inverse(res.denoised[:n_orig])  # drops the mirror image and the padding
     res.window, res.window_risks, res.noise_model = window, risks, noise_model
     res.boundary = boundary if spun else "periodic"
     res.weights = weights if res.shifts > 1 else "hard"

@@ -15,8 +15,8 @@ from typing import Any, Callable
 import numpy as np
 
 from .plan import plan
-from ..classical.anscombe import anscombe, check_counts, inverse_anscombe
-from ..classical.risk import choose_window
+from ..classical.anscombe import anscombe, inverse_anscombe
+from ..classical.risk import WINDOW_CANDIDATES, choose_window
 from ..classical.spinning import (
     WEIGHTS, check_shifts, shift_offsets, shift_thresholds, spin_filter, spin_projection, wiener_weights,
 )
@@ -49,9 +49,7 @@ class NoiseTransform:
         self.name = noise_model
 
     def __call__(self, y: np.ndarray) -> np.ndarray:
-        if self.name == "poisson":
-            check_counts(y)
-        return self.forward(y)
+        return self.forward(y)  # anscombe checks that the data are counts
 
 
 def resolve_shifts(shifts: Any, window: int) -> int:
@@ -115,29 +113,20 @@ def resolve_window(y: np.ndarray, window: Any, shifts: Any, *, threshold: Thresh
     def estimate(v: np.ndarray, m: int) -> np.ndarray:
         return twin_estimate(v, m, m if fixed is None else min(fixed, m), threshold, mask, sigma, weights)
 
-    from ..classical.risk import WINDOW_CANDIDATES
-
-    candidates = [m for m in WINDOW_CANDIDATES if (fixed is None or m >= fixed) and 2 * m <= size]
-    if not candidates:
-        raise ValueError(f"window='auto' needs a signal of at least {2 * min(WINDOW_CANDIDATES)} samples "
-                         f"(two windows of {min(WINDOW_CANDIDATES)}), got {size}")
-    best, risks = choose_window(estimate, y, sigma, candidates=candidates, seed=seed)
+    candidates = [m for m in WINDOW_CANDIDATES if fixed is None or m >= fixed]
+    best, risks = choose_window(estimate, y, sigma, candidates=candidates, seed=seed, size=size)
     with np.errstate(over="ignore"):
         return best, {m: float(r * scale**2) for m, r in risks.items()}
 
 
-def spin_by_runs(y: np.ndarray, window: int, shifts: int, run: Callable[[np.ndarray, np.ndarray], tuple],
-                 *, threshold: ThresholdSpec, mask: str, sigma: float | None) -> tuple[np.ndarray, list]:
-    """Cycle spinning by runs: for each shift ``d``, ``run(np.roll(y, -d), cutoffs)`` returns
-    ``(denoised, readout-like info)``; the outputs are shifted back and averaged. The cutoffs
-    are those the in-circuit spinning uses (:func:`shift_thresholds`)."""
+def spin_by_runs(y: np.ndarray, window: int, shifts: int, run: Callable[[np.ndarray, np.ndarray], np.ndarray],
+                 *, threshold: ThresholdSpec, mask: str, sigma: float | None) -> np.ndarray:
+    """Cycle spinning by runs: for each shift ``d``, ``run(np.roll(y, -d), cutoffs)`` denoises the
+    shifted copy; the outputs are shifted back and averaged. The cutoffs are those the in-circuit
+    spinning uses (:func:`shift_thresholds`)."""
     taus = shift_thresholds(y, window, shifts, threshold, mask=mask, sigma=sigma)
-    outs, infos = [], []
-    for d, cut in zip(shift_offsets(window, shifts), taus):
-        out, info = run(np.roll(y, -int(d)), cut)
-        outs.append(np.roll(out, int(d)))
-        infos.append(info)
-    return np.mean(outs, axis=0), infos
+    outs = [np.roll(run(np.roll(y, -int(d)), cut), int(d)) for d, cut in zip(shift_offsets(window, shifts), taus)]
+    return np.mean(outs, axis=0)
 
 
 def run_planned(y: np.ndarray, window: int, *, shifts: int, threshold: ThresholdSpec, sigma: float | None,

@@ -17,12 +17,11 @@ from qiskit.circuit.library import QFTGate
 from .layout import Layout
 from .registers import frame, reg
 
-__all__ = ["windowed_qft"]
+__all__ = ["windowed_qft", "append_windowed_qft"]
 
 
-def windowed_qft(layout: Layout, *, inverse: bool = False, variant: str = "register", mask: str = "two-sided") -> QuantumCircuit:
-    """QFT (or inverse QFT) on each axis of the ``i`` register; circuit name ``"qft"`` or ``"iqft"``."""
-    qc = frame(layout, variant, mask, name="iqft" if inverse else "qft")
+def append_windowed_qft(qc: QuantumCircuit, layout: Layout, *, inverse: bool = False) -> QuantumCircuit:
+    """Append the QFT (or inverse QFT) on each axis of ``qc``'s ``i`` register; returns ``qc``."""
     i = reg(qc, "i")
     k = layout.m // layout.ndim
     gate = QFTGate(k)
@@ -30,3 +29,8 @@ def windowed_qft(layout: Layout, *, inverse: bool = False, variant: str = "regis
     for axis in range(layout.ndim):
         qc.append(gate, i[axis * k : (axis + 1) * k])
     return qc
+
+
+def windowed_qft(layout: Layout, *, inverse: bool = False, variant: str = "register", mask: str = "two-sided") -> QuantumCircuit:
+    """QFT (or inverse QFT) on each axis of the ``i`` register; circuit name ``"qft"`` or ``"iqft"``."""
+    return append_windowed_qft(frame(layout, variant, mask, name="iqft" if inverse else "qft"), layout, inverse=inverse)

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from qiskit import ClassicalRegister, QuantumCircuit
 from qiskit.circuit import AncillaRegister, QuantumRegister
-from qiskit.circuit.library import MCPhaseGate, ModularAdderGate, QFTGate
+from qiskit.circuit.library import MCPhaseGate, ModularAdderGate
 
 from .amplification import Schedule, amplification_round
 from .encode import amplitude_encoding, value_setting
@@ -50,11 +50,18 @@ from .multiplexor import MultiplexedRY
 from .gates import pattern_phase
 from .layout import VARIANTS, Layout, holds_codes, work_size
 from .oracle import oracle_circuit
+from .qft import append_windowed_qft
 from .registers import reg
 from ..classical.spinning import mask_weights, spin_filter, spin_projection
 from ..common.registry import check_choice
 
-__all__ = ["SpinningProblem", "spin_frame", "shift_circuit", "mark_circuit", "weighted_mark_circuit", "flag_controlled"]
+__all__ = ["SpinningProblem", "spin_frame", "shift_circuit", "mark_circuit", "weighted_mark_circuit", "flag_controlled",
+           "spin_qubits", "spin_oracle", "spinning_circuit"]
+
+
+def spin_qubits(qc: QuantumCircuit) -> list:
+    """The shift registers' qubits of a spinning frame: ``s`` (1-D) or ``sx`` then ``sy`` (2-D)."""
+    return reg(qc, "s") + reg(qc, "sx") + reg(qc, "sy")
 
 
 def _shift_bits(shifts: int) -> int:
@@ -138,13 +145,43 @@ def mark_circuit(template: QuantumCircuit, layout: Layout, thresholds: np.ndarra
 def weighted_mark_circuit(template: QuantumCircuit, weights: np.ndarray) -> QuantumCircuit:
     r"""``|k, j, s>|0>_anc|0>_flag -> |k, j, s>|0>_anc (sqrt(1 - w^2)|0> + w|1>)_flag`` with
     ``w = weights[s, j, k]`` (name ``"mark"``): one UCRY multiplexor on the flag, controlled by
-    ``i, j, s, anc`` (angle ``2 arcsin w`` for ``anc = 0``, 0 for ``anc = 1``), ``2 S N`` CX.
-    Hard masks are the 0/1 weights; soft weights make the good component a weighted filter."""
+    ``i, j``, the shift registers (:func:`spin_qubits`) and ``anc`` (angle ``2 arcsin w`` for
+    ``anc = 0``, 0 for ``anc = 1``), ``2 S N`` CX. Hard masks are the 0/1 weights; soft weights
+    make the good component a weighted filter. 1-D windows and 2-D patches (``k = (ky, kx)``,
+    ``s = sx + Sx sy``) alike."""
     qc = template.copy_empty_like(name="mark", vars_mode="drop")
     w = np.clip(np.asarray(weights, float).ravel(), 0.0, 1.0)  # index k + M j + N s
     angles = np.concatenate([2.0 * np.arcsin(w), np.zeros(w.size)])  # anc = 0, then anc = 1
-    controls = reg(qc, "i") + reg(qc, "j") + reg(qc, "s") + reg(qc, "anc")
+    controls = reg(qc, "i") + reg(qc, "j") + spin_qubits(qc) + reg(qc, "anc")
     qc.append(MultiplexedRY(angles.tolist()), reg(qc, "flag") + controls)
+    return qc
+
+
+def spin_oracle(frame: QuantumCircuit, phase: float = np.pi) -> QuantumCircuit:
+    """Phase ``phase`` on ``flag = 1`` and every shift register at 0, appended to the empty
+    ``frame`` (named ``"oracle"`` by the caller)."""
+    s = spin_qubits(frame)
+    pattern_phase(frame, reg(frame, "flag") + s, [1] + [0] * len(s), phase)
+    return frame
+
+
+def spinning_circuit(problem, schedule: Schedule, metadata: dict, *, measure: bool = False,
+                     synthesize_mcx: bool = True) -> QuantumCircuit:
+    """``A_S`` of a spinning ``problem`` (1-D or 2-D) then the schedule's rounds, with
+    ``metadata``. ``measure=True`` reads ``i, j, anc, flag`` and the shift registers into ``meas``
+    (integer ``i + M j + N anc + 2 N flag + 4 N s``)."""
+    prep = problem.state_preparation(synthesize_mcx=synthesize_mcx)
+    qc = problem.frame("qdn")
+    qc.append(prep.to_gate(), qc.qubits)
+    for alpha, beta in zip(schedule.alphas, schedule.betas):
+        qc.append(amplification_round(prep, problem.oracle(beta), alpha).to_gate(), qc.qubits)
+    qc.metadata = {"schedule": schedule.name, "iterations": schedule.iterations, "variant": problem.variant,
+                   "shifts": problem.shifts, **metadata}
+    if measure:
+        read = reg(qc, "i") + reg(qc, "j") + reg(qc, "anc") + reg(qc, "flag") + spin_qubits(qc)
+        creg = ClassicalRegister(len(read), "meas")
+        qc.add_register(creg)
+        qc.measure(read, creg)
     return qc
 
 
@@ -235,10 +272,8 @@ class SpinningProblem:
             enc = self.frame("encode")
             amplitude_encoding(enc, 2.0 * np.arccos(np.clip(np.asarray(self.amplitudes).ravel(), -1.0, 1.0)))
             enc.h(reg(enc, "s"))
-            qft = self.frame("qft")
-            qft.append(QFTGate(self.layout.m), reg(qft, "i"))
-            iqft = self.frame("iqft")
-            iqft.append(QFTGate(self.layout.m).inverse(), reg(iqft, "i"))
+            qft = append_windowed_qft(self.frame("qft"), self.layout)
+            iqft = append_windowed_qft(self.frame("iqft"), self.layout, inverse=True)
             if self.uses_multiplexed_mark:
                 weights = mask_weights(self.layout.M, self.thresholds) if self.weights is None else self.weights
                 mark = weighted_mark_circuit(qc, weights)
@@ -255,26 +290,10 @@ class SpinningProblem:
 
     def oracle(self, phase: float = np.pi) -> QuantumCircuit:
         """Phase ``phase`` on ``flag = 1, s = 0`` (name ``"oracle"``)."""
-        qc = self.frame("oracle")
-        s = reg(qc, "s")
-        pattern_phase(qc, reg(qc, "flag") + s, [1] + [0] * len(s), phase)
-        return qc
+        return spin_oracle(self.frame("oracle"), phase)
 
     def circuit(self, schedule: Schedule, *, measure: bool = False, synthesize_mcx: bool = True) -> QuantumCircuit:
-        """``A_S`` then the schedule's rounds. ``measure=True`` reads ``i, j, anc, flag, s`` into
-        ``meas`` (integer ``i + M j + N anc + 2 N flag + 4 N s``)."""
-        prep = self.state_preparation(synthesize_mcx=synthesize_mcx)
-        qc = self.frame("qdn")
-        qc.append(prep.to_gate(), qc.qubits)
-        for alpha, beta in zip(schedule.alphas, schedule.betas):
-            qc.append(amplification_round(prep, self.oracle(beta), alpha).to_gate(), qc.qubits)
-        qc.metadata = {"schedule": schedule.name, "iterations": schedule.iterations, "variant": self.variant,
-                       "two_sided": self.two_sided, "window": self.layout.M, "windows": self.layout.P,
-                       "shifts": self.shifts}
-        if measure:
-            read = reg(qc, "i") + reg(qc, "j") + reg(qc, "anc") + reg(qc, "flag") + reg(qc, "s")
-            creg = ClassicalRegister(len(read), "meas")
-            qc.add_register(creg)
-            qc.measure(read, creg)
-        return qc
-
+        """:func:`spinning_circuit` of this problem."""
+        return spinning_circuit(self, schedule, {"two_sided": self.two_sided, "window": self.layout.M,
+                                                 "windows": self.layout.P}, measure=measure,
+                                synthesize_mcx=synthesize_mcx)

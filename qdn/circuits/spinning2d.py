@@ -30,22 +30,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from qiskit import ClassicalRegister, QuantumCircuit
+from qiskit import QuantumCircuit
 from qiskit.circuit import AncillaRegister, QuantumRegister
-from qiskit.circuit.library import ModularAdderGate, QFTGate
+from qiskit.circuit.library import ModularAdderGate
 
-from .amplification import Schedule, amplification_round
+from .amplification import Schedule
 from .encode import amplitude_encoding
-from .gates import pattern_phase
 from .layout import Layout
-from .multiplexor import MultiplexedRY
+from .qft import append_windowed_qft
 from .registers import reg
-from ..classical.spinning2d import flip_frequencies, image_mask_weights, spin_image_filter
+from .spinning import spin_oracle, spinning_circuit, weighted_mark_circuit
+from ..classical.spinning import mask_weights
+from ..classical.spinning2d import flip_frequencies, spin_image_filter
 from ..classical.windows import from_windows, to_windows
 from ..common.registry import check_choice
 
-__all__ = ["SpinningImageProblem", "spin_image_frame", "spin_image_qubits", "image_shift_circuit",
-           "image_mark_circuit"]
+__all__ = ["SpinningImageProblem", "spin_image_frame", "spin_image_qubits", "image_shift_circuit"]
 
 #: Kept-frequency shapes the 2-D spinning mark builds (any 0/1 table or soft weights work).
 IMAGE_MASKS = ("separable", "radial")
@@ -91,18 +91,6 @@ def image_shift_circuit(template: QuantumCircuit, layout: Layout, *, inverse: bo
         pad = reg(qc, "work")[: len(high) - len(s)]
         adder = ModularAdderGate(len(high))
         qc.append(adder if inverse else adder.inverse(), s + pad + high)
-    return qc
-
-
-def image_mark_circuit(template: QuantumCircuit, weights: np.ndarray) -> QuantumCircuit:
-    r"""``flag`` rotated to ``sqrt(1 - w^2)|0> + w|1>`` for ``anc = 0``, ``w = weights[s, j, ky,
-    kx]`` with ``s = kx_shift + Sx ky_shift`` (name ``"mark"``): one UCRY on the flag controlled by
-    ``i, j, sx, sy, anc``."""
-    qc = template.copy_empty_like(name="mark", vars_mode="drop")
-    w = np.clip(np.asarray(weights, float).ravel(), 0.0, 1.0)  # index i + M^2 j + N s
-    angles = np.concatenate([2.0 * np.arcsin(w), np.zeros(w.size)])  # anc = 0, then anc = 1
-    controls = reg(qc, "i") + reg(qc, "j") + reg(qc, "sx") + reg(qc, "sy") + reg(qc, "anc")
-    qc.append(MultiplexedRY(angles.tolist()), reg(qc, "flag") + controls)
     return qc
 
 
@@ -159,7 +147,7 @@ class SpinningImageProblem:
     def mark_weights(self) -> np.ndarray:
         """The mark's weights ``(S, P, M, M)``: the hard masks of the cutoffs, or ``weights``."""
         if self.weights is None:
-            return image_mask_weights(self.layout.side, self.thresholds, self.mask)
+            return mask_weights(self.layout.side, self.thresholds, self.mask, ndim=2)
         return np.clip(np.asarray(self.weights, float), 0.0, 1.0)
 
     def good_amplitudes(self) -> np.ndarray:
@@ -184,14 +172,6 @@ class SpinningImageProblem:
     def frame(self, name: str) -> QuantumCircuit:
         return spin_image_frame(self.layout, tuple(self.spins), name=name)
 
-    def _fourier(self, inverse: bool) -> QuantumCircuit:
-        qc = self.frame("iqft" if inverse else "qft")
-        i, b = reg(qc, "i"), self.layout.b
-        gate = QFTGate(b).inverse() if inverse else QFTGate(b)
-        for axis in range(2):
-            qc.append(gate, i[axis * b : (axis + 1) * b])
-        return qc
-
     def state_preparation(self, *, synthesize_mcx: bool = True) -> QuantumCircuit:
         """``A_S``, each stage one labelled instruction (``encode``, ``shift``, ``qft``, ``mark``,
         ``iqft``, ``unshift``, ``unspin``). ``synthesize_mcx`` is accepted for the executor (no
@@ -204,8 +184,9 @@ class SpinningImageProblem:
             enc.h(spin)
             unspin = self.frame("unspin")
             unspin.h(spin)
-            stages = (enc, image_shift_circuit(qc, self.layout), self._fourier(False),
-                      image_mark_circuit(qc, self.mark_weights()), self._fourier(True),
+            stages = (enc, image_shift_circuit(qc, self.layout), append_windowed_qft(self.frame("qft"), self.layout),
+                      weighted_mark_circuit(qc, self.mark_weights()),
+                      append_windowed_qft(self.frame("iqft"), self.layout, inverse=True),
                       image_shift_circuit(qc, self.layout, inverse=True), unspin)
             for stage in stages:
                 qc.append(stage.to_gate(), qc.qubits)
@@ -214,25 +195,11 @@ class SpinningImageProblem:
 
     def oracle(self, phase: float = np.pi) -> QuantumCircuit:
         """Phase ``phase`` on ``flag = 1, sx = 0, sy = 0`` (name ``"oracle"``)."""
-        qc = self.frame("oracle")
-        s = reg(qc, "sx") + reg(qc, "sy")
-        pattern_phase(qc, reg(qc, "flag") + s, [1] + [0] * len(s), phase)
-        return qc
+        return spin_oracle(self.frame("oracle"), phase)
 
     def circuit(self, schedule: Schedule, *, measure: bool = False, synthesize_mcx: bool = True) -> QuantumCircuit:
-        """``A_S`` then the schedule's rounds. ``measure=True`` reads ``i, j, anc, flag, sx, sy``
-        into ``meas`` (integer ``i + M^2 j + N anc + 2 N flag + 4 N s``, ``s = sx + Sx sy``)."""
-        prep = self.state_preparation(synthesize_mcx=synthesize_mcx)
-        qc = self.frame("qdn")
-        qc.append(prep.to_gate(), qc.qubits)
-        for alpha, beta in zip(schedule.alphas, schedule.betas):
-            qc.append(amplification_round(prep, self.oracle(beta), alpha).to_gate(), qc.qubits)
-        qc.metadata = {"schedule": schedule.name, "iterations": schedule.iterations, "variant": self.variant,
-                       "mask": self.mask, "window": self.layout.side, "windows": self.layout.P,
-                       "shifts": self.shifts, "spins": tuple(self.spins)}
-        if measure:
-            read = reg(qc, "i") + reg(qc, "j") + reg(qc, "anc") + reg(qc, "flag") + reg(qc, "sx") + reg(qc, "sy")
-            creg = ClassicalRegister(len(read), "meas")
-            qc.add_register(creg)
-            qc.measure(read, creg)
-        return qc
+        """:func:`~qdn.circuits.spinning.spinning_circuit` of this problem (``meas`` integer
+        ``i + M^2 j + N anc + 2 N flag + 4 N s``, ``s = sx + Sx sy``)."""
+        return spinning_circuit(self, schedule, {"mask": self.mask, "window": self.layout.side,
+                                                 "windows": self.layout.P, "spins": tuple(self.spins)},
+                                measure=measure, synthesize_mcx=synthesize_mcx)

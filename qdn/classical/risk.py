@@ -48,14 +48,17 @@ def mc_sure(estimate: Callable[[np.ndarray], np.ndarray], y: np.ndarray, sigma: 
 
 
 def choose_window(estimate: Callable[[np.ndarray, int], np.ndarray], y: np.ndarray, sigma: float, *,
-                  candidates=WINDOW_CANDIDATES, seed: int | None = 0) -> tuple[int, dict[int, float]]:
-    """The window of ``candidates`` (powers of two giving at least two windows of ``y``) with the
-    least :func:`mc_sure` of ``estimate(y, window)``; returns it and every candidate's risk.
-    Every candidate sees the same probes."""
+                  candidates=WINDOW_CANDIDATES, seed: int | None = 0,
+                  size: int | None = None) -> tuple[int, dict[int, float]]:
+    """The window of ``candidates`` (powers of two giving at least two windows of a signal of
+    ``size`` samples, default ``y.size``; ``y`` may be its mirrored extension) with the least
+    :func:`mc_sure` of ``estimate(y, window)``; returns it and every candidate's risk. Every
+    candidate sees the same probes."""
     y = np.asarray(y, float)
-    usable = [int(m) for m in candidates if 2 * m <= y.size]
+    size = y.size if size is None else size
+    usable = [int(m) for m in candidates if 2 * m <= size]
     if not usable:
         raise ValueError(f"window='auto' needs a signal of at least {2 * min(candidates)} samples "
-                         f"(two windows of {min(candidates)}), got {y.size}")
+                         f"(two windows of {min(candidates)}), got {size}")
     risks = {m: mc_sure(lambda v, m=m: estimate(v, m), y, sigma, rng=np.random.default_rng(seed)) for m in usable}
     return min(risks, key=risks.get), risks

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .thresholds import ThresholdSpec, mad_sigma, resolve_thresholds
-from .windows import to_windows
+from .thresholds import ThresholdSpec, frequency_mask, mad_sigma, resolve_thresholds
+from ..common.registry import lookup
 from ..common.validation import is_power_of_two
 
 __all__ = ["BOUNDARIES", "WEIGHTS", "check_shifts", "shift_offsets", "shift_thresholds", "spin_projection",
-           "mask_weights", "wiener_weights", "spin_filter", "extend", "crop"]
+           "mask_weights", "wiener_weights", "spin_filter", "extend"]
 
 #: Per-bin weights of the kept frequencies -> what they are.
 WEIGHTS = {
@@ -70,10 +70,8 @@ def shift_thresholds(y: np.ndarray, window: int, shifts: int, threshold: Thresho
         # one call over every (shift, window): a rule per window does not care which shift it is
         windows = _shifted_windows(y, window, shifts).reshape(-1, window)
         return resolve_thresholds(windows, threshold, mask=mask, sigma=sigma, signal=y).reshape(shifts, -1)
-    return np.stack([
-        resolve_thresholds(to_windows(np.roll(y, -int(d)), window), threshold, mask=mask, sigma=sigma, signal=y)
-        for d in shift_offsets(window, shifts)
-    ])
+    return np.stack([resolve_thresholds(w, threshold, mask=mask, sigma=sigma, signal=y)
+                     for w in _shifted_windows(y, window, shifts)])
 
 
 def _sure_two_sided(y: np.ndarray, window: int, shifts: int, sigma: float) -> np.ndarray:
@@ -107,27 +105,42 @@ def _half_power(windows: np.ndarray) -> np.ndarray:
 def spin_projection(y: np.ndarray, window: int, thresholds: np.ndarray, *, mask: str = "two-sided") -> np.ndarray:
     """The cycle-spun projection of ``y`` (shape ``(N,)``) with cutoffs ``(S, P)``.
 
-    Real FFTs for the two-sided mask (O(S N log M)), shifts in blocks of about 4 M samples;
-    complex output for the one-sided mask.
+    Real FFTs for the two-sided mask (O(S N log M)); complex output for the one-sided mask.
     """
     y = np.asarray(y)
     thresholds = np.atleast_2d(np.asarray(thresholds))
-    S, M, n = thresholds.shape[0], window, y.shape[-1]
-    offsets = shift_offsets(M, S)
-    block = max(1, (1 << 22) // n)
-    acc = np.zeros(n, complex if (mask != "two-sided" or np.iscomplexobj(y)) else float)
+    M = window
+    real = mask == "two-sided" and not np.iscomplexobj(y)
     k = np.arange(M // 2 + 1)
-    for start in range(0, S, block):
-        off, taus = offsets[start : start + block], thresholds[start : start + block]
-        w = _rolled(y, off).reshape(len(off), -1, M)
-        if acc.dtype == float:
-            part = np.fft.irfft(np.fft.rfft(w, axis=-1) * (k <= taus[..., None]), n=M, axis=-1)
-        else:
-            from .reference import spectral_projection
+    kept = (lambda sl: k <= thresholds[sl][..., None]) if real else (
+        lambda sl: frequency_mask(M, thresholds[sl], mask))
+    return _spin_apply(y, M, thresholds.shape[0], kept, real=real) / thresholds.shape[0]
 
-            part = spectral_projection(w, taus, mask=mask)
-        _add_rolled_back(acc, part.reshape(len(off), n), off)
-    return acc / S
+
+def _spin_apply(y: np.ndarray, window: int, shifts: int, multiplier, *, real: bool,
+                per_shift: bool = False) -> np.ndarray:
+    """``sum_k roll(F^-1(multiplier_k F(windows of roll(y, -d_k))), d_k)`` (``per_shift``: the
+    ``(S, N)`` terms). ``multiplier(slice of shifts)`` gives the bins' factors of those shifts:
+    over ``rfft`` bins when ``real`` (then the filter must be symmetric in ``k <-> M - k``), over
+    ``fft`` bins otherwise. Shifts go in blocks of about 4 M samples."""
+    M, n = window, y.shape[-1]
+    offsets = shift_offsets(M, shifts)
+    out = np.zeros((shifts, n) if per_shift else n, float if real else complex)
+    block = max(1, (1 << 22) // n)
+    for start in range(0, shifts, block):
+        sl = slice(start, start + block)
+        off = offsets[sl]
+        win = _rolled(y, off).reshape(len(off), -1, M)
+        if real:
+            part = np.fft.irfft(np.fft.rfft(win, axis=-1) * multiplier(sl), n=M, axis=-1)
+        else:
+            part = np.fft.ifft(np.fft.fft(win, axis=-1) * multiplier(sl), axis=-1)
+        part = part.reshape(len(off), n)
+        if per_shift:
+            out[sl] = [np.roll(p, int(d)) for p, d in zip(part, off)]
+        else:
+            _add_rolled_back(out, part, off)
+    return out
 
 
 def _rolled(y: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -152,11 +165,9 @@ def _shifted_windows(y: np.ndarray, window: int, shifts: int) -> np.ndarray:
     return _rolled(y, shift_offsets(window, shifts)).reshape(shifts, -1, window)
 
 
-def mask_weights(window: int, thresholds: np.ndarray, mask: str = "two-sided") -> np.ndarray:
-    """The hard masks as weights, shape ``thresholds.shape + (M,)`` (FFT bin order)."""
-    from .thresholds import frequency_mask
-
-    return frequency_mask(window, np.asarray(thresholds), mask).astype(float)
+def mask_weights(window: int, thresholds: np.ndarray, mask: str = "two-sided", ndim: int = 1) -> np.ndarray:
+    """The hard masks as weights, shape ``thresholds.shape + (M,) * ndim`` (FFT bin order)."""
+    return frequency_mask(window, np.asarray(thresholds), mask, ndim).astype(float)
 
 
 def wiener_weights(y: np.ndarray, window: int, thresholds: np.ndarray, sigma: float) -> np.ndarray:
@@ -179,37 +190,28 @@ def wiener_weights(y: np.ndarray, window: int, thresholds: np.ndarray, sigma: fl
     return np.concatenate([half, half[..., (M + 1) // 2 - 1 : 0 : -1]], axis=-1)
 
 
-def spin_filter(y: np.ndarray, window: int, weights: np.ndarray) -> np.ndarray:
-    """``mean_k roll(ifft(W_k fft(roll(y, -d_k))), d_k)`` for weights ``(S, P, M)``.
+def spin_filter(y: np.ndarray, window: int, weights: np.ndarray, *, per_shift: bool = False) -> np.ndarray:
+    """``mean_k roll(ifft(W_k fft(roll(y, -d_k))), d_k)`` for weights ``(S, P, M)``
+    (``per_shift``: the ``(S, N)`` terms instead of their mean).
 
-    Real input and weights symmetric in ``k <-> M - k`` (every weight qdn builds) use real FFTs;
-    shifts go in blocks of about 4 M samples.
+    Real input and weights symmetric in ``k <-> M - k`` (every weight qdn builds) use real FFTs.
     """
     y = np.asarray(y)
-    S, M, n = weights.shape[0], window, y.shape[-1]
-    offsets = shift_offsets(M, S)
+    S, M = weights.shape[0], window
     real = not np.iscomplexobj(y) and np.array_equal(weights[..., 1:], weights[..., :0:-1])
-    acc = np.zeros(n, float if real else complex)
-    block = max(1, (1 << 22) // n)
-    for start in range(0, S, block):
-        off, w = offsets[start : start + block], weights[start : start + block]
-        win = _rolled(y, off).reshape(len(off), -1, M)
-        if real:
-            part = np.fft.irfft(np.fft.rfft(win, axis=-1) * w[..., : M // 2 + 1], n=M, axis=-1)
-        else:
-            part = np.fft.ifft(np.fft.fft(win, axis=-1) * w, axis=-1)
-        _add_rolled_back(acc, part.reshape(len(off), n), off)
-    return acc / S if np.iscomplexobj(y) else acc.real / S
+    out = _spin_apply(y, M, S, (lambda sl: weights[sl][..., : M // 2 + 1]) if real else (lambda sl: weights[sl]),
+                      real=real, per_shift=per_shift)
+    out = out if per_shift else out / S
+    return out if np.iscomplexobj(y) else out.real
 
 
 def extend(y: np.ndarray, boundary: str) -> np.ndarray:
-    """``y`` prepared for spinning under ``boundary`` (:data:`BOUNDARIES`)."""
-    from ..common.registry import lookup
-
+    """``y`` (a signal or an image) prepared for spinning under ``boundary`` (:data:`BOUNDARIES`):
+    ``"reflect"`` mirrors it along every axis (``(2N,)``, or ``(2H, 2W)`` with the image in the
+    top-left quarter); an output of the extended data is cropped back to ``y``'s shape."""
     lookup(BOUNDARIES, "boundary", boundary)
-    return np.concatenate([y, y[::-1]]) if boundary == "reflect" else y
-
-
-def crop(y: np.ndarray, boundary: str, n: int) -> np.ndarray:
-    """Inverse of :func:`extend` for an output of the extended signal."""
-    return y[..., :n]
+    y = np.asarray(y)
+    if boundary == "reflect":
+        for axis in range(y.ndim):
+            y = np.concatenate([y, np.flip(y, axis)], axis=axis)
+    return y

@@ -18,14 +18,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .spinning import BOUNDARIES
-from .thresholds import ThresholdSpec, frequency_mask, mad_sigma, resolve_thresholds
+from .thresholds import ThresholdSpec, mad_sigma, resolve_thresholds
 from .windows import from_windows, to_windows
-from ..common.registry import lookup
 from ..common.validation import is_power_of_two
 
-__all__ = ["image_spins", "image_shift_offsets", "image_shift_thresholds", "image_mask_weights",
-           "spin_image_filter", "flip_frequencies", "extend_image"]
+__all__ = ["image_spins", "image_shift_offsets", "image_shift_thresholds",
+           "spin_image_filter", "flip_frequencies"]
 
 
 def image_spins(shifts, window: int) -> tuple[int, int]:
@@ -77,11 +75,6 @@ def image_shift_thresholds(image: np.ndarray, window: int, spins: tuple[int, int
                               signal=image).reshape(S, P)
 
 
-def image_mask_weights(window: int, thresholds: np.ndarray, mask: str = "separable") -> np.ndarray:
-    """The hard masks of the cutoffs as 0/1 weights, shape ``thresholds.shape + (M, M)``."""
-    return frequency_mask(window, np.asarray(thresholds), mask, ndim=2).astype(float)
-
-
 def flip_frequencies(weights: np.ndarray) -> np.ndarray:
     """``W[..., -ky % M, -kx % M]``: ``fft2(W * ifft2(x)) = ifft2(flip(W) * fft2(x))`` (the
     circuit's QFT is ``M ifft2``); the identity for symmetric weights such as every mask."""
@@ -96,23 +89,10 @@ def spin_image_filter(image: np.ndarray, window: int, spins: tuple[int, int], we
     when the weights are symmetric (``flip_frequencies(W) == W``)."""
     image = np.asarray(image)
     weights = np.asarray(weights)
-    patches = np.stack([to_windows(np.roll(image, (-dy, -dx), axis=(0, 1)), window, 2)
-                        for dy, dx in image_shift_offsets(window, spins)])
+    patches = _shifted_patches(image, window, spins)
     parts = np.fft.ifft2(np.fft.fft2(patches, axes=(-2, -1)) * weights, axes=(-2, -1))
     terms = np.stack([np.roll(from_windows(part, image.shape), d, axis=(0, 1))
                       for part, d in zip(parts, image_shift_offsets(window, spins))])
     if not np.iscomplexobj(image) and np.allclose(flip_frequencies(weights), weights):
         terms = terms.real
     return terms if per_shift else terms.mean(axis=0)
-
-
-def extend_image(image: np.ndarray, boundary: str) -> np.ndarray:
-    """``image`` prepared for cyclic spinning under ``boundary``
-    (:data:`qdn.classical.spinning.BOUNDARIES`): ``"reflect"`` mirrors it to ``(2H, 2W)`` (one
-    more qubit per axis; the top-left quarter is the image), so opposite borders never share a
-    patch; ``"periodic"`` leaves it as one period."""
-    lookup(BOUNDARIES, "boundary", boundary)
-    if boundary == "periodic":
-        return np.asarray(image)
-    top = np.concatenate([image, image[:, ::-1]], axis=1)
-    return np.concatenate([top, top[::-1]], axis=0)

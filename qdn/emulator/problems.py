@@ -47,7 +47,7 @@ def _(problem: BaselineProblem, schedule: Schedule | None) -> np.ndarray:
 @emulate.register
 def _(problem: SpinningProblem, schedule: Schedule) -> np.ndarray:
     return emulate_spin_state(problem.amplitudes, problem.thresholds, schedule, mask=problem.mask,
-                              weights=problem.weights)[0]
+                              weights=problem.weights, good=problem.good_amplitudes())[0]
 
 
 @emulate.register

@@ -24,22 +24,35 @@ import numpy as np
 from scipy.linalg import hadamard
 
 from .spectral import ScheduleSpec, schedule_scales
-from ..classical.spinning import shift_offsets, spin_filter, spin_projection
+from ..classical.spinning import mask_weights, spin_filter, spin_projection
 
-__all__ = ["emulate_spin_state"]
+__all__ = ["emulate_spin_state", "spin_state"]
 
 
-def _per_shift(c: np.ndarray, M: int, thresholds: np.ndarray, weights: np.ndarray | None, mask: str):
-    """``(g_k, h_k)`` per shift, shape ``(S, N)`` each, without the ``1/sqrt(N)``."""
-    S = thresholds.shape[0]
-    if weights is None:
-        g = np.stack([np.roll(spin_projection(np.roll(c, -int(d)), M, taus[None], mask=mask), int(d))
-                      for d, taus in zip(shift_offsets(M, S), thresholds)])
-        return g, c[None, :] - g
-    pairs = list(zip(weights, shift_offsets(M, S)))
-    g = np.stack([np.roll(spin_filter(np.roll(c, -int(d)), M, w[None]), int(d)) for w, d in pairs])
-    h = np.stack([np.roll(spin_filter(np.roll(c, -int(d)), M, np.sqrt(1.0 - w[None] ** 2)), int(d)) for w, d in pairs])
-    return g, h
+def spin_state(c: np.ndarray, good: np.ndarray, rest: np.ndarray, schedule: ScheduleSpec, schedule_options: dict,
+               parts: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, int]:
+    """The amplified state of a spinning circuit from its prepared components (see the module
+    docstring), 1-D windows or 2-D patches alike: ``c`` the encoded amplitudes, ``good`` and
+    ``rest`` the ``s' = 0`` parts on ``flag = 1`` and ``flag = 0`` of the ``anc = 0`` branch (over
+    ``sqrt(N)``), shaped like ``c``. ``parts = (g, h)``, the per-shift terms ``(S, *c.shape)``, adds
+    the ``s' != 0`` slices: the state has shape ``(S, 2, 2, *c.shape)`` instead of ``(2, 2, *c.shape)``."""
+    N = c.size
+    sn = np.sqrt(np.clip(1.0 - c**2, 0.0, None)) / np.sqrt(N)
+    g2 = np.vdot(good, good).real
+    total = np.vdot(c, c).real / N + np.vdot(sn, sn).real
+    sg, sb, iters = schedule_scales(np.asarray(g2), np.asarray(max(total - g2, 0.0)), schedule, schedule_options)
+    sg, sb = complex(sg), complex(sb)
+    S = 1 if parts is None else parts[0].shape[0]
+    out = np.zeros(((S,) if parts is not None else ()) + (2, 2) + c.shape, complex)
+    zero = out[0] if parts is not None else out
+    zero[1, 0] = sg * good
+    zero[0, 0] = sb * rest
+    zero[0, 1] = sb * sn
+    if parts is not None and sb != 0:
+        walsh = hadamard(S) / S  # row s': (-1)^{popcount(k & s')} / S
+        out[1:, 1, 0] = sb * np.tensordot(walsh, parts[0], axes=(1, 0))[1:]
+        out[1:, 0, 0] = sb * np.tensordot(walsh, parts[1], axes=(1, 0))[1:]
+    return out, int(iters)
 
 
 def emulate_spin_state(
@@ -50,6 +63,7 @@ def emulate_spin_state(
     mask: str = "two-sided",
     weights: np.ndarray | None = None,
     full: bool = False,
+    good: np.ndarray | None = None,
     **schedule_options,
 ) -> tuple[np.ndarray, int]:
     """Final amplitudes of the spinning circuit and its rounds.
@@ -57,34 +71,24 @@ def emulate_spin_state(
     ``amplitudes`` ``(P, M)`` ``cos(theta)``; ``thresholds`` ``(S, P)``; ``weights`` None (hard
     masks) or ``(S, P, M)``. Returns the state on ``(flag, anc, j, i)`` at ``s = 0``, shape
     ``(2, 2, P, M)`` (``full``: on ``(s, flag, anc, j, i)``, shape ``(S, 2, 2, P, M)``), and the
-    number of rounds.
+    number of rounds. ``good``: the good component already computed
+    (:meth:`~qdn.circuits.spinning.SpinningProblem.good_amplitudes`).
     """
     c = np.asarray(amplitudes, float)
     thresholds = np.atleast_2d(np.asarray(thresholds))
     P, M = c.shape
-    S, N = thresholds.shape[0], c.size
-    root_n = np.sqrt(N)
-    sn = np.sqrt(np.clip(1.0 - c**2, 0.0, None)) / root_n
+    root_n = np.sqrt(c.size)
     if weights is None and not full:  # the fast path: one accumulated projection
-        good = spin_projection(c.ravel(), M, thresholds, mask=mask).reshape(P, M) / root_n
-        rest = c / root_n - good
-    elif not full:
-        good = spin_filter(c.ravel(), M, weights).reshape(P, M) / root_n
-        rest = spin_filter(c.ravel(), M, np.sqrt(np.clip(1.0 - weights**2, 0.0, None))).reshape(P, M) / root_n
-    else:
-        g, h = _per_shift(c.ravel(), M, thresholds, weights, mask)
-        good, rest = g.mean(axis=0).reshape(P, M) / root_n, h.mean(axis=0).reshape(P, M) / root_n
-    g2 = np.vdot(good, good).real
-    total = np.vdot(c, c).real / N + np.vdot(sn, sn).real
-    sg, sb, iters = schedule_scales(np.asarray(g2), np.asarray(max(total - g2, 0.0)), schedule, schedule_options)
-    sg, sb = complex(sg), complex(sb)
-    out = np.zeros(((S,) if full else ()) + (2, 2, P, M), complex)
-    zero = out[0] if full else out
-    zero[1, 0] = sg * good
-    zero[0, 0] = sb * rest
-    zero[0, 1] = sb * sn
-    if full and sb != 0:
-        walsh = hadamard(S) / S  # row s': (-1)^{k.s'} / S
-        out[1:, 1, 0] = sb * np.tensordot(walsh, g, axes=(1, 0))[1:].reshape(S - 1, P, M) / root_n
-        out[1:, 0, 0] = sb * np.tensordot(walsh, h, axes=(1, 0))[1:].reshape(S - 1, P, M) / root_n
-    return out, int(iters)
+        if good is None:
+            good = spin_projection(c.ravel(), M, thresholds, mask=mask).reshape(P, M) / root_n
+        return spin_state(c, good, c / root_n - good, schedule, schedule_options)
+    w = mask_weights(M, thresholds, mask) if weights is None else weights
+    rest_w = np.sqrt(np.clip(1.0 - w**2, 0.0, None))
+    if not full:
+        if good is None:
+            good = spin_filter(c.ravel(), M, w).reshape(P, M) / root_n
+        return spin_state(c, good, spin_filter(c.ravel(), M, rest_w).reshape(P, M) / root_n, schedule,
+                          schedule_options)
+    g = spin_filter(c.ravel(), M, w, per_shift=True).reshape((-1, P, M)) / root_n
+    h = spin_filter(c.ravel(), M, rest_w, per_shift=True).reshape((-1, P, M)) / root_n
+    return spin_state(c, g.mean(axis=0), h.mean(axis=0), schedule, schedule_options, (g, h))

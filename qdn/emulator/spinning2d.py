@@ -11,10 +11,11 @@ schedule maps ``A_S|0>`` to ``sb A_S|0> + (sg - sb) good`` (:mod:`qdn.emulator.s
 from __future__ import annotations
 
 import numpy as np
-from scipy.linalg import hadamard
 
-from .spectral import ScheduleSpec, schedule_scales
-from ..classical.spinning2d import flip_frequencies, image_mask_weights, spin_image_filter
+from .spectral import ScheduleSpec
+from .spinning import spin_state
+from ..classical.spinning import mask_weights
+from ..classical.spinning2d import flip_frequencies, spin_image_filter
 from ..classical.windows import from_windows, to_windows
 
 __all__ = ["emulate_spin_image_state"]
@@ -45,8 +46,8 @@ def emulate_spin_image_state(
     if shape is None:
         side = int(round(np.sqrt(P))) * M
         shape = (side, side)
-    S, N = int(spins[0] * spins[1]), c.size
-    w = image_mask_weights(M, thresholds, mask) if weights is None else np.clip(np.asarray(weights, float), 0.0, 1.0)
+    N = c.size
+    w = mask_weights(M, thresholds, mask, ndim=2) if weights is None else np.clip(np.asarray(weights, float), 0.0, 1.0)
     img = from_windows(c, shape)
     root_n = np.sqrt(N)
     spins = tuple(int(v) for v in spins)
@@ -54,19 +55,4 @@ def emulate_spin_image_state(
     h = spin_image_filter(img, M, spins, flip_frequencies(np.sqrt(1.0 - w**2)), per_shift=True)
     g = to_windows(g, M, 2) / root_n  # (S, P, M, M)
     h = to_windows(h, M, 2) / root_n
-    good, rest = g.mean(axis=0), h.mean(axis=0)
-    sn = np.sqrt(np.clip(1.0 - c**2, 0.0, None)) / root_n
-    g2 = np.vdot(good, good).real
-    total = np.vdot(c, c).real / N + np.vdot(sn, sn).real
-    sg, sb, iters = schedule_scales(np.asarray(g2), np.asarray(max(total - g2, 0.0)), schedule, schedule_options)
-    sg, sb = complex(sg), complex(sb)
-    out = np.zeros(((S,) if full else ()) + (2, 2, P, M, M), complex)
-    zero = out[0] if full else out
-    zero[1, 0] = sg * good
-    zero[0, 0] = sb * rest
-    zero[0, 1] = sb * sn
-    if full and sb != 0:
-        walsh = hadamard(S) / S  # row s': (-1)^{popcount(k & s')} / S
-        out[1:, 1, 0] = sb * np.tensordot(walsh, g, axes=(1, 0))[1:]
-        out[1:, 0, 0] = sb * np.tensordot(walsh, h, axes=(1, 0))[1:]
-    return out, int(iters)
+    return spin_state(c, g.mean(axis=0), h.mean(axis=0), schedule, schedule_options, (g, h) if full else None)
