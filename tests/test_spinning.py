@@ -319,3 +319,18 @@ def test_noise_spins_by_runs_and_zero_noise_is_noise_free():
     clean = qdn.denoise(y, 4, threshold=1, spin="runs", backend="emulator")
     assert (noisy.spin, noisy.runs, noisy.weights) == ("runs", 4, "hard")
     assert_allclose(noisy.denoised, clean.denoised, atol=1e-12 * np.ptp(y))
+
+
+def test_cli_poisson_image(tmp_path):
+    from qdn.cli import main
+
+    counts = np.random.default_rng(4).poisson(np.full((32, 32), 15.0)).astype(float)
+    np.save(tmp_path / "counts.npy", counts)
+    assert main(["denoise", str(tmp_path / "counts.npy"), "-o", str(tmp_path / "out.npy"), "--noise-model", "poisson",
+                 "--backend", "emulator"]) == 0
+    out = np.load(tmp_path / "out.npy")
+    assert out.shape == (32, 32) and abs(out.mean() - 15.0) < 1.0 and out.std() < counts.std() / 2
+    np.save(tmp_path / "negative.npy", counts - 20.0)  # not counts: refused, no file written
+    assert main(["denoise", str(tmp_path / "negative.npy"), "-o", str(tmp_path / "bad.npy"), "--noise-model",
+                 "poisson", "--backend", "emulator"]) == 2
+    assert not (tmp_path / "bad.npy").exists()
