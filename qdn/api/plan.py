@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..circuits.amplification import Schedule, make_schedule
+from ..circuits.compression import compress_angles
 from ..circuits.layout import Layout
 from ..circuits.problem import DenoisingProblem
 from ..circuits.spinning import SpinningProblem
@@ -71,6 +72,8 @@ def plan(
     amplitude_map: AmplitudeMap | None = None,
     shifts: int | tuple[int, int] = 1,
     weights: str = "hard",
+    compression: float = 0.0,
+    qft_degree: int = 0,
 ) -> Plan:
     """Plan the denoising of ``data`` (validated; every side a power of two and >= ``window``).
 
@@ -83,8 +86,17 @@ def plan(
     ``shifts`` is ``(Sy, Sx)`` or an int split by :func:`~qdn.classical.spinning2d.image_spins`;
     more than one shift plans :class:`~qdn.circuits.spinning2d.SpinningImageProblem` (compact
     variant, hard masks of ``mask``), cutoffs per (shift, patch).
+
+    Hardware trades (1-D, one shift; issue 21): ``compression`` drops that fraction of the
+    encoding's Walsh coefficients (:func:`~qdn.circuits.compression.compress_angles`; the problem
+    then encodes the compressed angles, which the emulator reads too), ``qft_degree`` approximates
+    the QFT (:func:`~qdn.circuits.qft.approximate_qft`). Thresholds are resolved on the data, as
+    without them.
     """
     check_choice("weights", weights, WEIGHTS)
+    trades = bool(compression) or bool(qft_degree)
+    if trades and (data.ndim != 1 or shifts != 1):
+        raise ValueError("compression and qft_degree are for 1-D signals with shifts=1 (the paper's circuit)")
     if weights != "hard" and data.ndim == 2:
         raise ValueError(f"weights={weights!r}: images take the hard masks only (in-circuit spinning included)")
     if weights != "hard" and shifts < 2:
@@ -96,13 +108,26 @@ def plan(
         spins = image_spins(shifts, window)
         taus = image_shift_thresholds(data, window, spins, threshold, mask=mask, sigma=sigma)
         problem = SpinningImageProblem(layout, amap.amplitudes(windows), taus, spins, variant, mask)
-        return Plan(problem, make_schedule(schedule, problem.weight, min_weight=min_weight, delta=delta), amap)
+        return _unflagged(Plan(problem, make_schedule(schedule, problem.weight, min_weight=min_weight, delta=delta), amap))
     if shifts > 1:
         taus = shift_thresholds(data, window, shifts, threshold, mask=mask, sigma=sigma)
         soft = None if weights == "hard" else wiener_weights(data, window, taus, mad_sigma(data) if sigma is None else sigma)
         problem = SpinningProblem(layout, amap.amplitudes(windows), taus, variant, mask, soft)
-        return Plan(problem, make_schedule(schedule, problem.weight, min_weight=min_weight, delta=delta), amap)
+        return _unflagged(Plan(problem, make_schedule(schedule, problem.weight, min_weight=min_weight, delta=delta), amap))
     taus = resolve_thresholds(windows, threshold, mask=mask, sigma=sigma, signal=data, grid=layout.grid_shape)
     means = windows.reshape(layout.P, -1).mean(axis=1)
-    problem = DenoisingProblem(layout, amap.amplitudes(windows), taus, amap.quantize_mean(means, mean_bits), variant, mask)
-    return Plan(problem, make_schedule(schedule, problem.weight, min_weight=min_weight, delta=delta), amap)
+    amplitudes, angles = amap.amplitudes(windows), None
+    if compression:
+        angles, _ = compress_angles(2.0 * np.arccos(np.clip(amplitudes, -1.0, 1.0)).ravel(), compression)
+        amplitudes = np.cos(angles / 2).reshape(amplitudes.shape)
+    problem = DenoisingProblem(layout, amplitudes, taus, amap.quantize_mean(means, mean_bits), variant, mask,
+                               angles=angles, qft_degree=qft_degree)
+    sched = make_schedule(schedule, problem.weight, min_weight=min_weight, delta=delta)
+    return Plan(problem, sched, amap) if data.ndim == 1 else _unflagged(Plan(problem, sched, amap))
+
+
+def _unflagged(p: Plan) -> Plan:
+    """``p``, refused when its schedule reads through a flag (1-D signals with one shift only)."""
+    if p.schedule.flag:
+        raise ValueError(f"schedule {p.schedule.name!r} (a post-selected flag) is for 1-D signals with shifts=1")
+    return p

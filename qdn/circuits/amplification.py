@@ -21,6 +21,13 @@ Schedules (shared/DESIGN.md §1):
     ``alpha = beta = 2 arcsin(sin(pi / (4J + 2)) / sin(theta))``; success probability 1.
 ``"grover"``
     The paper's pi phases, ``floor(pi / (4 theta))`` rounds; success ``sin^2((2J + 1) theta)``.
+``"postselect"``
+    No amplification: the kept bins are computed into a ``flag`` qubit that is measured with
+    the signal; a shot is kept when ``flag = 1`` and ``anc = 0`` (probability: the marked weight).
+    The cheapest circuit; ``1 / weight`` times the shots.
+``"grover-1"``
+    One round with pi phases, then the flag as for ``"postselect"``: success ``sin^2(3 theta)``
+    and a clean readout although one round does not reach the good subspace.
 ``"fixed-point"``
     Yoder, Low, Chuang, PRL 113, 210501 (2014): ``L = 2l + 1`` queries with
     ``gamma^-1 = T_{1/L}(1/delta)``, ``alpha_j = 2 arccot(tan(2 pi j / L) sqrt(1 - gamma^2))``
@@ -46,6 +53,7 @@ __all__ = [
     "exact_schedule",
     "grover_schedule",
     "fixed_point_schedule",
+    "postselect_schedule",
     "make_schedule",
     "zero_reflection",
     "amplification_round",
@@ -59,6 +67,8 @@ class Schedule:
     name: str
     alphas: tuple[float, ...]
     betas: tuple[float, ...]
+    #: the kept bins are also computed into a measured ``flag`` qubit (post-selected readout)
+    flag: bool = False
 
     @property
     def iterations(self) -> int:
@@ -112,6 +122,14 @@ def grover_schedule(weight: float) -> Schedule:
     return Schedule("grover", (np.pi,) * rounds, (np.pi,) * rounds)
 
 
+def postselect_schedule(weight: float, rounds: int = 0) -> Schedule:
+    """``rounds`` rounds with pi phases (none: ``"postselect"``; one: ``"grover-1"``), read out
+    through the flag qubit; success ``sin^2((2 rounds + 1) theta)``."""
+    _theta(weight)
+    return Schedule("postselect" if rounds == 0 else f"grover-{rounds}", (np.pi,) * rounds, (np.pi,) * rounds,
+                    flag=True)
+
+
 def fixed_point_schedule(min_weight: float, delta: float = 0.05) -> Schedule:
     """Yoder–Low–Chuang fixed-point schedule: success ``>= 1 - delta**2`` for weight ``>= min_weight``."""
     if not 0.0 < min_weight <= 1.0:
@@ -139,6 +157,8 @@ SCHEDULES = {
     "fixed-point": lambda weight, min_weight, delta: fixed_point_schedule(
         weight if min_weight is None else min_weight, delta
     ),
+    "postselect": lambda weight, min_weight, delta: postselect_schedule(weight, 0),
+    "grover-1": lambda weight, min_weight, delta: postselect_schedule(weight, 1),
 }
 
 

@@ -207,14 +207,16 @@ def set_window_codes(
     return value_setting(qc, j, mean + thre, codes, work, synthesize_mcx=synthesize_mcx)
 
 
-def amplitude_encoding(qc: QuantumCircuit, angles: np.ndarray) -> QuantumCircuit:
-    """H on ``i`` and ``j``, then one UCRY multiplexor writing ``Ry(angles[j*M+i])`` on ``anc``."""
+def amplitude_encoding(qc: QuantumCircuit, angles: np.ndarray, multiplexor=None) -> QuantumCircuit:
+    """H on ``i`` and ``j``, then one UCRY multiplexor writing ``Ry(angles[j*M+i])`` on ``anc``
+    (``multiplexor``: the gate class, default :class:`MultiplexedRY`; a compressed encoding
+    passes :class:`~qdn.circuits.compression.WalshRY`)."""
     i, j, anc = reg(qc, "i"), reg(qc, "j"), reg(qc, "anc")
     angles = np.asarray(angles, float).ravel()
     if angles.size != 1 << (len(i) + len(j)):
         raise ValueError(f"need {1 << (len(i) + len(j))} angles, got {angles.size}")
     qc.h(i + j)
-    qc.append(MultiplexedRY(angles.tolist()), anc + i + j)
+    qc.append((multiplexor or MultiplexedRY)(angles.tolist()), anc + i + j)
     return qc
 
 
@@ -227,14 +229,16 @@ def encode_circuit(
     variant: str = "register",
     mask: str = "two-sided",
     synthesize_mcx: bool = True,
+    multiplexor=None,
 ) -> QuantumCircuit:
     """The *encode* stage as a circuit on the qdn registers (name ``"encode"``).
 
     ``angles`` are the Ry angles ``2 theta_ji`` (length N, flat index ``j*M + i``). For the
     register variant ``mean_codes`` (a-bit) and ``thresholds`` (b-bit) give one value per window.
+    ``multiplexor`` as in :func:`amplitude_encoding`.
     """
     qc = frame(layout, variant, mask, name="encode")
-    amplitude_encoding(qc, angles)
+    amplitude_encoding(qc, angles, multiplexor)
     if holds_codes(variant):
         set_window_codes(qc, mean_codes, thresholds, synthesize_mcx=synthesize_mcx)
     return qc

@@ -39,6 +39,31 @@ def _account_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--instance", help="instance CRN or name")
 
 
+def _fraction_arg(name: str):
+    """``--compression`` / ``--error-budget``: a number in [0, 1)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a number in [0, 1), got {text!r}") from None
+        if not 0.0 <= value < 1.0:
+            raise argparse.ArgumentTypeError(f"{name} must lie in [0, 1), got {value}")
+        return value
+
+    return parse
+
+
+def _degree_arg(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"QFT approximation degree must be an integer >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"QFT approximation degree must be an integer >= 0, got {value}")
+    return value
+
+
 def _root_arg(p: argparse.ArgumentParser) -> None:
     from ..hardware.journal import DEFAULT_ROOT
 
@@ -56,7 +81,18 @@ def _signal_args(p: argparse.ArgumentParser, *, need_input: bool) -> None:
     p.add_argument("--column", help="CSV column to read")
     p.add_argument("--window", type=window_arg, default=None, help="window length, a power of two (default: min(16, N/4))")
     p.add_argument("--threshold", type=threshold_arg, default="auto", help="'auto' (per-window SURE) or a bin count")
-    p.add_argument("--schedule", choices=["exact", "grover", "fixed-point"], default="exact")
+    p.add_argument("--schedule", choices=["exact", "grover", "fixed-point", "postselect", "grover-1", "auto"], default=None,
+                   help="amplification schedule; postselect: no rounds, a flag qubit measured with the signal; "
+                        "grover-1: one round and the flag; auto: the most useful shots per shot on the backend "
+                        "(default: exact, or auto with --error-budget)")
+    p.add_argument("--compression", type=_fraction_arg("compression"), default=0.0,
+                   help="fraction of the encoding's Walsh angles to drop (default 0)")
+    p.add_argument("--qft-degree", type=_degree_arg, default=0,
+                   help="approximate QFT: drop the controlled phases of the smallest angles (default 0: exact)")
+    p.add_argument("--error-budget", type=_fraction_arg("error budget"), default=None,
+                   help="choose compression, QFT approximation and (unless --schedule is given) the schedule "
+                        "for the best estimated success whose emulated output error (relative L2 against the "
+                        "exact qdn output) stays within this budget, e.g. 0.05")
     p.add_argument("--variant", choices=["compact", "register"], default=DEFAULT_VARIANT,
                    help=f"circuit variant (default {DEFAULT_VARIANT}: same output, fewer qubits)")
     p.add_argument("--optimization-level", type=int, choices=[0, 1, 2, 3], default=2, help="transpiler preset (default 2)")
@@ -154,6 +190,30 @@ def _default_window(n: int) -> int:
     return default_window(n)
 
 
+def _program(args, y, window: int, backend):
+    """The program to send and, when the settings were chosen (``--error-budget`` or
+    ``--schedule auto``), the :class:`~qdn.hardware.TradeChoice` that chose them."""
+    from .. import hardware as hw
+    from ..hardware.budget import AUTO_SCHEDULES
+
+    auto = args.schedule == "auto" or (args.schedule is None and args.error_budget is not None)
+    if not auto and args.error_budget is None:
+        return hw.build_program(y, window, threshold=args.threshold, schedule=args.schedule or "exact",
+                                variant=args.variant, compression=args.compression, qft_degree=args.qft_degree), None
+    if args.compression or args.qft_degree:
+        raise ValueError("--error-budget and --schedule auto choose the compression and the QFT degree: "
+                         "do not give --compression or --qft-degree with them")
+    choice = hw.choose_trades(y, backend, args.error_budget or 0.0, window=window, threshold=args.threshold,
+                              variant=args.variant, schedules=AUTO_SCHEDULES if auto else (args.schedule,),
+                              optimization_level=args.optimization_level)
+    t = choice.trades
+    print(f"chose schedule {t.schedule}, compression {t.compression:g}, QFT degree {t.qft_degree} on "
+          f"{choice.report.backend}: output error {choice.error:.3g} (compression alone {choice.compression_error:.3g}, "
+          f"QFT approximation alone {choice.qft_error:.3g}; budget {choice.budget:g}); ESP {choice.esp:.3g} x "
+          f"success {choice.success:.3g} = {choice.useful:.3g} useful shots per shot")
+    return choice.program, choice
+
+
 def _resources(args) -> int:
     from .. import hardware as hw
     from ..io.signals import read_signal
@@ -167,24 +227,30 @@ def _resources(args) -> int:
         if not name.lower().startswith("fake") and service is None and name.lower() not in ("aer", "aer_simulator"):
             service = hw.open_service(**{k: v for k, v in _account(args).items()})
         backends.append(hw.get_backend(name, service=service))
+    y = None
     if args.input:
         with reading(args.input):
             y = check_values(read_signal(args.input, args.column), str(args.input))
-        window = _default_window(len(y)) if args.window is None else args.window
-        program = hw.build_program(y, window, threshold=args.threshold, schedule=args.schedule, variant=args.variant)
-    else:
-        program = hw.synthetic_program(args.size, args.window, args.variant, schedule=args.schedule)
+    elif args.schedule == "auto" or args.compression or args.qft_degree:
+        raise ValueError("--schedule auto, --compression and --qft-degree need an input signal (or --error-budget "
+                         "with --floor, which sweeps the bundled ECG)")
     rows, summary, sweeps = [], [], []
     for b in backends:
+        if y is not None:
+            window = _default_window(len(y)) if args.window is None else args.window
+            program, _ = _program(args, y, window, b)
+        else:
+            program = hw.synthetic_program(args.size, args.window, args.variant,
+                                           schedule="exact" if args.schedule in (None, "auto") else args.schedule)
         rep = hw.resource_report(program, b, stages=not args.no_stages, optimization_level=args.optimization_level,
                                  placement=_placement(args))
         rows.extend(rep.rows())
         summary.append(rep.summary())
         if args.floor is not None:
             f = hw.feasibility(b, args.floor, variant=args.variant, window=args.window, max_size=args.max_size,
-                               optimization_level=args.optimization_level)
+                               optimization_level=args.optimization_level, error_budget=args.error_budget)
             sweeps.append({"backend": f.backend, "floor": f.floor, "max_size": f.max_size, "stopped": f.stopped,
-                           "rows": f.rows()})
+                           "rows": f.rows(), "budget": f.error_budget})
     if args.format == "json":
         text = json.dumps({"stages": rows, "summary": summary, "feasibility": sweeps}, indent=1) + "\n"
     else:
@@ -198,7 +264,8 @@ def _resources(args) -> int:
                 + f"{'**' if args.format == 'markdown' else '# '}{s['backend']}: largest N with esp >= {s['floor']:g}: "
                 f"{s['max_size']}{'**' if args.format == 'markdown' else ''} ({s['stopped']})\n\n"
             )
-            parts.append(table(s["rows"], ["backend", "n_samples", "window", "variant", "qubits", "depth",
+            extra = [] if s["budget"] is None else ["schedule", "compression", "qft_degree", "error", "success", "useful"]
+            parts.append(table(s["rows"], ["backend", "n_samples", "window", "variant", *extra, "qubits", "depth",
                                            "two_qubit", "two_qubit_depth", "esp_gates_readout", "esp", "feasible"]))
         text = "".join(parts)
     _out(text, args.output, args.force)
@@ -207,6 +274,7 @@ def _resources(args) -> int:
 
 def _load_signal(args):
     from ..data import ecg
+    from ..hardware.budget import reference_signal
     from ..io.signals import read_signal
     from ..noise.signals import awgn
 
@@ -217,8 +285,7 @@ def _load_signal(args):
         full = ecg()
         if args.samples > full.size:
             raise ValueError(f"--samples must be at most {full.size}, got {args.samples}")
-        start = int(np.clip(np.argmax(full) - args.samples // 2, 0, full.size - args.samples))
-        clean = full[start : start + args.samples]  # the segment around the R peak
+        clean = reference_signal(args.samples)  # the segment around the R peak
         noisy = awgn(clean, 15.0, seed=args.seed)
     else:
         with reading(args.input):
@@ -260,13 +327,20 @@ def _run(args) -> int:
         raise ValueError(f"--max-minutes must be positive, got {args.max_minutes}")
     clean, noisy = _load_signal(args)
     window = _default_window(len(noisy)) if args.window is None else args.window
-    program = hw.build_program(noisy, window, threshold=args.threshold, schedule=args.schedule, variant=args.variant)
     backend = hw.get_backend(args.backend, **_account(args))
-    extra = {"clean": [float(v) for v in clean]} if clean is not None else None
+    program, choice = _program(args, noisy, window, backend)
+    extra = {"clean": [float(v) for v in clean]} if clean is not None else {}
+    if choice is not None:
+        extra["trades"] = choice.summary()
+    shots = args.shots
+    if program.schedule.flag:  # the flag keeps a fraction `success` of the shots: send more
+        success = program.schedule.success_probability(program.problem.weight)
+        shots = int(np.ceil(args.shots / success))
+        print(f"schedule {program.schedule.name}: {shots} shots sent for about {args.shots} kept (success {success:.3g})")
     run = hw.submit(
-        program, backend, shots=args.shots, seed=args.seed, journal=args.root,
+        program, backend, shots=shots, seed=args.seed, journal=args.root,
         optimization_level=args.optimization_level, placement=_placement(args), dynamical_decoupling=args.dd,
-        twirl=args.twirl, wait=not args.no_wait, timeout=args.timeout, extra=extra, **_account(args),
+        twirl=args.twirl, wait=not args.no_wait, timeout=args.timeout, extra=extra or None, **_account(args),
         **({} if args.max_minutes is None else {"max_seconds": 60.0 * args.max_minutes}),
     )
     print(f"run {run.run_id} on {run.record.backend} ({run.record.mode}): {run.status}; journal {Path(args.root) / run.run_id}")
@@ -274,10 +348,11 @@ def _run(args) -> int:
         print(f"results pending; collect them with: qdn jobs fetch {run.run_id} --root {args.root} -o OUTPUT")
         return 0
     res = run.result(0)
-    kept = sum(v for k, v in res.counts.items() if k < res.layout.N)
+    N, flag = res.layout.N, program.schedule.flag
+    kept = sum(v for k, v in res.counts.items() if (2 * N <= k < 3 * N if flag else k < N))
     print(
         f"denoised {noisy.size} samples: {res.circuit.num_qubits} qubits, {res.iterations} amplification round(s), "
-        f"{kept}/{res.shots} shots kept (anc = 0)"
+        f"{kept}/{res.shots} shots kept ({'flag = 1, ' if flag else ''}anc = 0)"
     )
     if clean is not None:
         print(f"PSNR noisy {psnr(clean, noisy):.2f} dB -> denoised {psnr(clean, res.denoised):.2f} dB")

@@ -22,7 +22,7 @@ from qiskit import QuantumCircuit
 from .backends import (
     DEFAULT_SHOTS, backend_label, check_backend, check_device, check_fits, check_shots, choose_backend, is_ideal_aer,
 )
-from .readout import kept_amplitudes, kept_from_counts, read_statevector, rescale
+from .readout import flag_branch, flag_counts, kept_amplitudes, kept_from_counts, read_statevector, rescale
 from .runs import run_sampler, run_statevector
 from ..emulator.problems import emulate
 from ..emulator.spectral import sample_state
@@ -107,11 +107,14 @@ def execute(
             shots = DEFAULT_SHOTS
         # ideal Aer applies an MCX in one pass: keep the value setting's MCX gates whole there
         circuit = problem.circuit(schedule, measure=sampled, synthesize_mcx=not is_ideal_aer(backend))
+        flagged = getattr(schedule, "flag", False)  # post-selected on the flag qubit
         if sampled:
             counts = run_sampler(circuit, backend, shots=shots, seed=seed, device=device, info=simulation,
                                  max_seconds=max_seconds)
+            counts = flag_counts(counts, problem.layout.N) if flagged else counts
         else:
-            state = read_statevector(problem, run_statevector(circuit, seed=seed, device=device))
+            sv = run_statevector(circuit, seed=seed, device=device)
+            state = read_statevector(problem, flag_branch(sv) if flagged else sv)
     if counts is None and shots is not None:
         counts = sample_state(state, shots, np.random.default_rng(seed) if rng is None else rng)
     kept = kept_from_counts(problem, counts) if counts is not None else kept_amplitudes(problem, state)

@@ -37,6 +37,8 @@ __all__ = [
     "read_statevector",
     "kept_amplitudes",
     "kept_from_counts",
+    "flag_branch",
+    "flag_counts",
 ]
 
 
@@ -75,6 +77,19 @@ def counts_amplitudes(counts: Mapping[int, int], layout: Layout) -> tuple[np.nda
     if kept == 0:
         raise RuntimeError("no shot landed in the good subspace (anc = 0); increase shots")
     return np.sqrt(hist[: layout.N] / kept).reshape((layout.P,) + layout.window_shape), kept
+
+
+def flag_branch(statevector: np.ndarray) -> np.ndarray:
+    """The ``flag = 1`` half of the statevector of a flag schedule's circuit (the flag is the
+    last, most significant qubit: :func:`qdn.circuits.problem.build_circuit`)."""
+    state = np.asarray(statevector).ravel()
+    return state[state.size // 2 :]
+
+
+def flag_counts(counts: Mapping[int, int], n_samples: int) -> dict[int, int]:
+    """The shots of a flag schedule with ``flag = 1`` (keys ``i + M j + N anc + 2N flag``), keyed
+    as an unflagged circuit's: the ``flag = 0`` shots are discarded."""
+    return {int(k) - 2 * n_samples: int(v) for k, v in counts.items() if int(k) >= 2 * n_samples}
 
 
 def rescale(good: np.ndarray, total: float) -> np.ndarray:

@@ -5,7 +5,8 @@ account access (:mod:`~qdn.hardware.service`), the qdn program of a signal (:mod
 ISA circuits and their placement (:mod:`~qdn.hardware.isa`, :mod:`~qdn.hardware.placement`),
 counting (:mod:`~qdn.hardware.cost`), the success estimate and its error model
 (:mod:`~qdn.hardware.success`, :mod:`~qdn.hardware.error_model`), resource and feasibility reports
-(:mod:`~qdn.hardware.reports`, and the backend-free stage tables of :mod:`~qdn.hardware.resources`),
+(:mod:`~qdn.hardware.reports`, :mod:`~qdn.hardware.feasibility`), the hardware trades chosen
+from an output-error budget (:mod:`~qdn.hardware.budget`), and the backend-free stage tables of :mod:`~qdn.hardware.resources`),
 Sampler options (:mod:`~qdn.hardware.options`), and journaled runs that survive a crash
 (:mod:`~qdn.hardware.journal`, :mod:`~qdn.hardware.jobs`, :mod:`~qdn.hardware.runs`). It sits
 above every other layer and may import any of them (common, classical, circuits, emulator,
@@ -17,7 +18,9 @@ from .cost import STAGE_NAMES, CircuitCounts, circuit_counts, split_stages
 from .isa import DEFAULT_OPTIMIZATION_LEVEL, check_isa, prepare
 from .options import sampler_options
 from .program import DEFAULT_VARIANT, QdnProgram, build_program, program_from_params, synthetic_program
-from .reports import Feasibility, HardwareReport, feasibility, resource_report
+from .budget import Trades, TradeChoice, choose_trades, output_error
+from .feasibility import Feasibility, feasibility
+from .reports import HardwareReport, resource_report
 from .runs import HardwareRun, fetch, run_denoise, submit
 from .service import TOKEN_ENV, HardwareAccessError, get_backend, is_local, open_service, scrub
 from .success import SuccessEstimate, estimate_success
@@ -43,6 +46,10 @@ __all__ = [
     "resource_report",
     "Feasibility",
     "feasibility",
+    "Trades",
+    "TradeChoice",
+    "choose_trades",
+    "output_error",
     "get_backend",
     "is_local",
     "open_service",

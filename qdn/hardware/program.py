@@ -26,7 +26,7 @@ from ..circuits.problem import DenoisingProblem, build_circuit
 from ..classical.amplitude_map import AmplitudeMap
 from ..classical.thresholds import side_mask
 from ..common.validation import as_signal, check_window, pad_pow2
-from ..execution.readout import kept_from_counts, rescale
+from ..execution.readout import flag_counts, kept_from_counts, rescale
 from .resources import make_problem
 
 __all__ = [
@@ -93,6 +93,8 @@ class QdnProgram:
         """Denoised signal from integer counts of ``meas`` (as :func:`qdn.denoise` decodes)."""
         if self.amplitude_map is None:
             raise ValueError("this program has no amplitude map (synthetic sizes only); nothing to decode")
+        if self.schedule.flag:  # keep the flag = 1 shots
+            counts = flag_counts(counts, self.layout.N)
         c_hat = rescale(kept_from_counts(self.problem, counts), self.amplitude_total)
         return self.amplitude_map.decode(c_hat).ravel()[: self.n_orig]
 
@@ -138,11 +140,16 @@ def build_program(
     floor: float = 0.25,
     min_weight: float | None = None,
     delta: float = 0.05,
+    compression: float = 0.0,
+    qft_degree: int = 0,
 ) -> QdnProgram:
     """The qdn circuit of ``signal`` with the parameters of :func:`qdn.denoise` (``method="qdn"``).
 
     Same steps and checks as :func:`qdn.denoise`; ``variant`` defaults to ``"compact"`` here
-    (same output, far fewer qubits and gates on hardware).
+    (same output, far fewer qubits and gates on hardware). The hardware trades of
+    :func:`qdn.api.plan.plan`: ``compression`` (fraction of the encoding's Walsh coefficients
+    dropped), ``qft_degree`` (approximate QFT), and the flag schedules ``"postselect"`` and
+    ``"grover-1"``; :func:`qdn.hardware.choose_trades` picks them from an output-error budget.
     """
     y = as_signal(signal)
     n_orig = y.size
@@ -153,7 +160,8 @@ def build_program(
     y = pad_pow2(y, pad=pad)
     window = check_window(window, y.size)
     p = plan(y, window, threshold=threshold, schedule=schedule, variant=variant, mask=side_mask(two_sided),
-             encoding=encoding, floor=floor, mean_bits=mean_bits, min_weight=min_weight, delta=delta)
+             encoding=encoding, floor=floor, mean_bits=mean_bits, min_weight=min_weight, delta=delta,
+             compression=compression, qft_degree=qft_degree)
     taus = p.problem.thresholds
     params = {
         "signal": [float(v) for v in as_signal(signal)],
@@ -170,6 +178,8 @@ def build_program(
         "min_weight": None if min_weight is None else float(min_weight),
         "delta": float(delta),
     }
+    if compression or qft_degree:  # journals of runs without them keep their old form
+        params.update(compression=float(compression), qft_degree=int(qft_degree))
     return QdnProgram(p.problem, p.schedule, params, p.amplitude_map, p.total, n_orig)
 
 

@@ -4,25 +4,23 @@
 of its stages (the top-level instructions ``encode``, ``qft``, ``amplify``, ``iqft``), counts
 qubits, depth, 2-qubit gates and 2-qubit depth (:func:`qdn.hardware.circuit_counts`) and adds
 the success estimate (:func:`qdn.hardware.estimate_success`): a :class:`HardwareReport`.
-:func:`feasibility` sweeps the signal size until that estimate drops below a floor.
+The sweep over sizes is :mod:`qdn.hardware.feasibility`.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..common.progress import progress
 from ..execution.backends import backend_label
 from .cost import CircuitCounts, circuit_counts, split_stages
 from .isa import DEFAULT_OPTIMIZATION_LEVEL, DEFAULT_PLACEMENT, prepare, preset_pass_manager
-from .program import DEFAULT_VARIANT, QdnProgram, as_program, circuit_of, synthetic_program
+from .program import QdnProgram, as_program, circuit_of
 from .service import get_backend
 from .success import SuccessEstimate, estimate_success
 
-__all__ = ["HardwareReport", "resource_report", "Feasibility", "feasibility"]
+__all__ = ["HardwareReport", "resource_report"]
 
 
 @dataclass
@@ -141,95 +139,3 @@ def resource_report(
         success=estimate_success(isa, backend),
         seconds=time.perf_counter() - t0,
     )
-
-
-@dataclass
-class Feasibility:
-    """Largest signal whose success estimate stays above ``floor`` on one backend.
-
-    Attributes
-    ----------
-    backend : str
-    floor : float
-    max_size : int or None
-        Largest N tried with ``esp >= floor`` (``None`` if none).
-    reports : list of HardwareReport
-        One per size tried, smallest first (the sweep stops at the first size below the floor or
-        that does not fit).
-    stopped : str
-        Why the sweep stopped.
-    """
-
-    backend: str
-    floor: float
-    max_size: int | None
-    reports: list[HardwareReport]
-    stopped: str
-
-    def rows(self) -> list[dict[str, Any]]:
-        return [dict(r.summary(), feasible=r.success.total >= self.floor) for r in self.reports]
-
-
-def _doubling(start: int, stop: int) -> Iterator[int]:
-    """start, 2 start, 4 start, ... up to stop."""
-    n = start
-    while n <= stop:
-        yield n
-        n *= 2
-
-
-def feasibility(
-    backend,
-    floor: float,
-    *,
-    variant: str = DEFAULT_VARIANT,
-    window: int | None = None,
-    min_size: int = 4,
-    max_size: int = 1 << 14,
-    seed: int = 0,
-    optimization_level: int = DEFAULT_OPTIMIZATION_LEVEL,
-    model: str = "full",
-) -> Feasibility:
-    """Sweep N = min_size, 2 min_size, ... on :func:`~qdn.hardware.synthetic_program` until the
-    success estimate drops below ``floor`` (or the circuit no longer fits the backend).
-
-    Parameters
-    ----------
-    backend : BackendV2 or str
-    floor : float
-        In (0, 1].
-    variant : {"compact", "register"}
-    window : int, optional
-        Fixed window (capped at N); default :func:`qdn.hardware.resources.default_window` per size.
-    model : {"full", "gates"}
-        ``"full"`` uses :attr:`SuccessEstimate.total` (gates, readout, idle decoherence);
-        ``"gates"`` the plain product over gates and readout. The placement of each circuit
-        (:func:`~qdn.hardware.prepare`) maximises the same estimate.
-    """
-    if not 0.0 < floor <= 1.0:
-        raise ValueError(f"floor must lie in (0, 1], got {floor}")
-    if model not in ("full", "gates"):
-        raise ValueError(f"model must be 'full' or 'gates', got {model!r}")
-    if min_size < 4 or min_size & (min_size - 1):
-        raise ValueError(f"min_size must be a power of two >= 4, got {min_size}")
-    backend = get_backend(backend) if isinstance(backend, str) else backend
-    reports: list[HardwareReport] = []
-    best = None
-    stopped = f"reached max_size {max_size}"
-    sizes = progress(_doubling(min_size, max_size), desc=f"feasibility on {backend_label(backend)}", unit="size",
-                     total=max(0, max_size.bit_length() - min_size.bit_length() + 1))
-    for n in sizes:
-        w = None if window is None else min(int(window), n)
-        prog = synthetic_program(n, w, variant, seed=seed)
-        if prog.num_qubits > backend.target.num_qubits:
-            stopped = f"N={n} needs {prog.num_qubits} qubits, more than the backend's {backend.target.num_qubits}"
-            break
-        rep = resource_report(prog, backend, stages=False, optimization_level=optimization_level, seed_transpiler=seed,
-                              placement=model)
-        reports.append(rep)
-        esp = rep.success.total if model == "full" else rep.success.gates_readout
-        if esp < floor:
-            stopped = f"N={n}: estimate {esp:.3g} below floor {floor:g}"
-            break
-        best = n
-    return Feasibility(backend_label(backend), float(floor), best, reports, stopped)
