@@ -18,6 +18,17 @@ and local-testing-mode runs on FakeTorino with and without error-mitigation opti
 Problems of the tables: :func:`qdn.hardware.synthetic_program` (seeded random amplitudes,
 threshold window // 4, window min(16, N/4), exact schedule).
 
+Issue 21 adds (``benchmarks/_hardware_trades.py``):
+
+* ``compression``: encode-stage CX and output error of the compressed (Walsh) encoding for the
+  ECG, HeaviSine and a CT patch, N = 16 … 1024, against the uncompressed output (emulator);
+* ``aqft``: CX of the approximate QFT against its output error, m = 3 … 6;
+* ``schedules``: exact, grover-1, fixed-point, postselect on the ECG, N = 16 … 64: ESP, success
+  probability and useful shots per submitted shot (their product);
+* ``budget``: :func:`qdn.hardware.feasibility` with ``error_budget=0.05`` (floor 0.1);
+* ``budget_runs`` (not with ``--quick`` / ``--no-runs``): the ``qdn run --demo`` signal, the
+  tests' signal and 64 ECG samples on FakeTorino, exact schedule against the budget's choice.
+
     python benchmarks/hardware.py [--quick] [--no-runs] [--out DIR]
 
 Needs the ``ibm`` extra (qiskit-ibm-runtime). About 1 minute for the tables and 3 for the runs
@@ -36,6 +47,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import Report  # noqa: E402
+import _hardware_trades as trades  # noqa: E402
 
 import qdn  # noqa: E402
 from qdn import hardware as hw  # noqa: E402
@@ -151,10 +163,40 @@ def main(argv: list[str] | None = None) -> int:
         "`gates` = gates + readout; `full` = idle included.",
     )
 
+    trade_tables(report, backends, args.quick, runs=not (args.quick or args.no_runs))
     if not (args.quick or args.no_runs):
         local_runs(report)
     report.write(args.out)
     return 0
+
+
+def trade_tables(report: Report, backends, quick: bool, *, runs: bool, budget: float = 0.05, floor: float = 0.1) -> None:
+    """The issue-21 tables (:mod:`_hardware_trades`)."""
+    report.table("compression", "Compressed encoding: encode CX and output error", trades.compression_rows(
+        (16, 64) if quick else (16, 64, 256, 1024)), trades.COMPRESSION_COLUMNS,
+        "`encode_cx`: CX of the amplitude multiplexor (Walsh chain without zero coefficients; N uncompressed); "
+        "`error`: relative L2 distance of the emulated output to the uncompressed one; AWGN 15 dB inputs.")
+    report.table("aqft", "Approximate QFT: CX against output error", trades.aqft_rows((3,) if quick else (3, 4, 5, 6)),
+                 trades.AQFT_COLUMNS, "CX after transpiling the QFT alone to cx/rz/sx (level 2); error of the "
+                 "emulated output with window 2^m against the exact-QFT output (N = 256; ECG, HeaviSine).")
+    fake = [b for b in backends if b.name != "fake_sherbrooke"]
+    report.table("schedules", "Schedules: useful shots per submitted shot", trades.schedule_rows(
+        fake, (8,) if quick else (16, 32, 64)), trades.SCHEDULE_COLUMNS,
+        "ECG around the R peak, AWGN 15 dB; `esp` full model, qdn placement; `success`: fraction of shots the "
+        "readout keeps; `useful` = esp x success.")
+    rows, largest = trades.budget_rows(fake, floor, budget, 8 if quick else 1024)
+    report.table("budget", f"Feasibility with error budget {budget:g} (floor {floor:g})", rows, trades.BUDGET_COLUMNS,
+                 "Each N: the reference ECG with the settings `choose_trades` picks (most useful shots per shot within "
+                 "the budget); `error` is the emulated output error of all settings together.")
+    for name, (best, stopped) in largest.items():
+        report.note(f"- {name}: largest N with ESP >= {floor:g} within error budget {budget:g}: {best} ({stopped})")
+    if runs:
+        from qiskit_ibm_runtime.fake_provider import FakeTorino
+
+        report.table("budget_runs", f"Local testing mode on FakeTorino: exact schedule against budget {budget:g}",
+                     trades.budget_runs(FakeTorino(), budget, test_signal=test_signal), trades.RUN_COLUMNS,
+                     "PSNR against the clean signal (the tests' signal: against the exact emulator output); 4096 "
+                     "kept shots asked (flag schedules send 4096 / success).")
 
 
 if __name__ == "__main__":

@@ -252,3 +252,26 @@ def test_run_cli_bad_trade_options(tmp_path, capsys, argv, message):
     assert code == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_journaled_trades_rebuild_the_same_program():
+    prog = hw.build_program(_ecg(32), 8, compression=0.5, qft_degree=1, schedule="postselect")
+    again = hw.program_from_params(json.loads(json.dumps(prog.params)))
+    assert_allclose(again.problem.angles, prog.problem.angles, atol=0)
+    assert again.problem.qft_degree == 1 and again.schedule.flag
+    counts = {2 * 32 + k: 10 + k for k in range(32)}  # flag = 1, anc = 0 outcomes
+    counts.update({k: 99 for k in range(32)})  # flag = 0: discarded
+    flagged = {k: v for k, v in counts.items() if k >= 64}
+    assert_allclose(again.decode(counts), prog.decode(flagged), atol=0)  # flag = 0 shots ignored
+    amps = np.sqrt(np.arange(10, 42) / np.sum(np.arange(10, 42)))  # the kept branch, by hand
+    assert_allclose(prog.decode(flagged), prog.amplitude_map.decode(
+        amps * prog.amplitude_total / amps.sum()).ravel(), atol=1e-12)
+
+
+def test_resources_cli_with_a_budget(capsys):
+    code = main(["resources", "--backend", "fake_fez", "--size", "8", "--no-stages", "--floor", "0.1",
+                 "--max-size", "8", "--error-budget", "0.05"])
+    text = capsys.readouterr().out
+    assert code == 0
+    assert "largest N with esp >= 0.1: 8" in text
+    assert "| schedule | compression | qft_degree | error |" in text
