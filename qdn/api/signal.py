@@ -179,8 +179,10 @@ def denoise(
         and is refused). Its ``threshold`` is the number of finest detail bands removed.
     threshold : int, array of length P, callable or "auto"
         Per-window cutoffs (see :mod:`qdn.classical.thresholds`). "auto" is per-window SURE.
-    schedule : {"exact", "grover", "fixed-point"}
-        Amplitude-amplification schedule (see :mod:`qdn.circuits.amplification`).
+    schedule : {"exact", "grover", "fixed-point", "postselect", "grover-1"}
+        Amplitude-amplification schedule (see :mod:`qdn.circuits.amplification`). The last two
+        read the kept bins through a measured flag qubit (``shifts=1`` only): the exact output
+        from a shallower circuit, on a fraction of the shots (docs/hardware.md).
     variant : {None, "register", "compact"}
         "register" holds means and thresholds in qubit registers (the paper); "compact" compares
         against classical per-window constants (fewer qubits, same output). None (default):

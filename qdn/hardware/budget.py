@@ -4,8 +4,7 @@
 which mirrors the compressed angles, the approximate QFT and the flag schedules exactly) and
 returns the relative L2 distance of its decoded output to the exact qdn output of the same
 signal (no compression, exact QFT, exact schedule). :func:`choose_trades` then keeps the settings
-whose error stays within the budget and, among them, transpiles the cheapest for the backend
-and picks the one with the most useful shots per submitted shot: the estimated success of the
+whose error stays within the budget, transpiles them for the backend and picks the one with the most useful shots per submitted shot: the estimated success of the
 circuit (ESP, :func:`qdn.hardware.estimate_success`) times the schedule's success probability
 (the fraction of shots the readout keeps; 1 for ``"exact"``, the marked weight for
 ``"postselect"``).
@@ -127,6 +126,39 @@ def _frontier(signal, window: int, budget: float, reference: np.ndarray, kwargs:
     return out
 
 
+@dataclass(frozen=True)
+class _Search:
+    """What every candidate of one :func:`choose_trades` call shares."""
+
+    signal: np.ndarray
+    window: int
+    backend: Any
+    budget: float
+    reference: np.ndarray
+    kwargs: dict
+    optimization_level: int
+    seed: int
+
+    def evaluate(self, base: Trades, sched: str):
+        """``(useful, row, (trades, error, report, program))`` of one setting; None over budget."""
+        trades = Trades(base.compression, base.qft_degree, sched)
+        err = output_error(self.signal, self.window, trades, reference=self.reference, **self.kwargs)
+        if err > self.budget + 1e-12:
+            return None
+        prog = build_program(self.signal, self.window, schedule=sched, compression=base.compression,
+                             qft_degree=base.qft_degree, **self.kwargs)
+        rep = resource_report(prog, self.backend, stages=False, optimization_level=self.optimization_level,
+                              seed_transpiler=self.seed)
+        return _row(trades, err, rep, prog)
+
+
+def _row(trades: Trades, err: float, rep: HardwareReport, prog: QdnProgram):
+    success = prog.schedule.success_probability(prog.problem.weight)
+    row = {**trades.as_dict(), "error": err, "esp": rep.success.total, "success": success,
+           "useful": rep.success.total * success, "two_qubit": rep.total.two_qubit}
+    return row["useful"], row, (trades, err, rep, prog)
+
+
 def choose_trades(
     signal,
     backend,
@@ -145,26 +177,35 @@ def choose_trades(
 
     Budget 0 keeps the exact encoding and QFT and compares the schedules without output error
     (``"fixed-point"`` stops short of the good subspace by up to ``delta`` and is then left out).
+
+    The candidates are, per QFT degree, the largest compression within the budget (emulated,
+    exact schedule), crossed with ``schedules``; each is transpiled for ``backend`` (level
+    ``optimization_level``, qdn's placement). A schedule whose cheapest candidate is 10x below
+    the best is not transpiled at its other candidates (the schedule changes the estimate by
+    orders of magnitude, the other two by percents). ``TradeChoice.candidates`` lists what was
+    transpiled.
     """
     budget = _check_budget(error_budget)
     kwargs = dict(threshold=threshold, variant=variant, **program_kwargs)
     reference = emulated_output(build_program(signal, window, schedule="exact", **kwargs))
     frontier = _frontier(signal, window, budget, reference, kwargs)
     rows: list[tuple[float, dict, Any]] = []
-    for base, _ in frontier:
-        for sched in schedules:
-            trades = Trades(base.compression, base.qft_degree, sched)
-            err = output_error(signal, window, trades, reference=reference, **kwargs)
-            if err > budget + 1e-12:
-                continue
-            prog = build_program(signal, window, schedule=sched, compression=base.compression,
-                                 qft_degree=base.qft_degree, **kwargs)
-            rep = resource_report(prog, backend, stages=False, optimization_level=optimization_level,
-                                  seed_transpiler=seed)
-            success = prog.schedule.success_probability(prog.problem.weight)
-            row = {**trades.as_dict(), "error": err, "esp": rep.success.total, "success": success,
-                   "useful": rep.success.total * success, "two_qubit": rep.total.two_qubit}
-            rows.append((row["useful"], row, (trades, err, rep, prog)))
+    # probe each schedule at the frontier's last point (the most approximate QFT), then spend the
+    # other transpilations only on schedules within 10x of the best probe: the schedule moves the
+    # estimate by orders of magnitude, compression and QFT degree by percents
+    search = _Search(np.asarray(signal), window, backend, budget, reference, kwargs, optimization_level, seed)
+    probes = {s: search.evaluate(frontier[-1][0], s) for s in schedules} if frontier else {}
+    best_probe = max((r[0] for r in probes.values() if r is not None), default=0.0)
+    for sched, probe in probes.items():
+        if probe is None:
+            continue
+        rows.append(probe)
+        if probe[0] < 0.1 * best_probe:
+            continue
+        for base, _ in frontier[:-1]:
+            row = search.evaluate(base, sched)
+            if row is not None:
+                rows.append(row)
     if not rows:
         raise ValueError(f"no schedule among {', '.join(schedules)} stays within the error budget {budget:g}")
     rows.sort(key=lambda r: -r[0])
