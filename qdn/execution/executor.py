@@ -101,13 +101,13 @@ def execute(
     if backend == "emulator":
         state = emulate(problem, schedule)
     else:
-        check_fits(problem.num_qubits, backend)
+        flagged = getattr(schedule, "flag", False)  # post-selected on one more (flag) qubit
+        check_fits(problem.num_qubits + flagged, backend)
         sampled = backend != "statevector"
         if sampled and shots is None:
             shots = DEFAULT_SHOTS
         # ideal Aer applies an MCX in one pass: keep the value setting's MCX gates whole there
         circuit = problem.circuit(schedule, measure=sampled, synthesize_mcx=not is_ideal_aer(backend))
-        flagged = getattr(schedule, "flag", False)  # post-selected on the flag qubit
         if sampled:
             counts = run_sampler(circuit, backend, shots=shots, seed=seed, device=device, info=simulation,
                                  max_seconds=max_seconds)
