@@ -70,7 +70,9 @@ def test_bench_resources_quick(tmp_path):
 
 def test_run_all_knows_every_script():
     mod = _load("run_all")
-    scripts = {p.stem for p in BENCH.glob("*.py")} - {"run_all", "_common", "diagnose_emulator", "diagnose_transpile"}
+    # modules named _* are helpers of the scripts, not scripts
+    scripts = {p.stem for p in BENCH.glob("*.py") if not p.stem.startswith("_")} - {
+        "run_all", "diagnose_emulator", "diagnose_transpile"}
     assert set(mod.SCRIPTS.values()) == scripts
     with pytest.raises(ValueError, match="unknown benchmark"):
         mod.run_all(quick=True, only=["nope"])
@@ -120,3 +122,12 @@ def test_local_noise_cost_quick(tmp_path):
     assert mod.main(["--quick", "--out", str(tmp_path)]) == 0
     md = (tmp_path / "local_noise_cost.md").read_text(encoding="utf-8")
     assert "density_matrix" in md and "statevector" in md and "Worst ratio" in md
+
+
+def test_batch_quick(tmp_path):
+    pytest.importorskip("distributed")
+    mod = _load("batch")
+    assert mod.main(["--quick", "--skip-paper", "--out", str(tmp_path)]) == 0
+    rows = _check(tmp_path, "batch", {"throughput": mod.THROUGHPUT_COLUMNS}, 4)["throughput"]
+    assert {int(r["workers"]) for r in rows} == {1, 2}
+    assert all(float(r["items_per_s"]) > 0 for r in rows)
