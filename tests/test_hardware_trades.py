@@ -275,3 +275,13 @@ def test_resources_cli_with_a_budget(capsys):
     assert code == 0
     assert "largest N with esp >= 0.1: 8" in text
     assert "| schedule | compression | qft_degree | error |" in text
+
+
+def test_postselect_stage_report(torino):
+    prog = hw.build_program(_ecg(16), 4, schedule="postselect", compression=0.25)
+    rep = hw.resource_report(prog, torino)
+    assert tuple(rep.stages) == ("encode", "qft", "mark", "iqft")
+    # the compressed multiplexor: fewer CZ in the encode stage than the plain one
+    plain = hw.resource_report(hw.build_program(_ecg(16), 4, schedule="postselect"), torino)
+    assert rep.stages["encode"].two_qubit < plain.stages["encode"].two_qubit
+    assert rep.total.two_qubit < 100 and rep.success.total > 0.3

@@ -20,7 +20,7 @@ from .compression import WalshRY
 from .encode import encode_circuit, process_encoding
 from .layout import Layout
 from .oracle import oracle_circuit
-from .qft import windowed_qft
+from .qft import window_transform, windowed_qft
 from ..classical.reference import marked_weight
 from ..classical.thresholds import frequency_mask
 from .layout import VARIANTS
@@ -85,8 +85,6 @@ class DenoisingProblem:
         if self.process is not None:
             raise ValueError("the marked weight of a quantum input is unknown: use the fixed-point schedule or estimate it by sampling")
         if self.qft_degree:
-            from .qft import window_transform  # noqa: PLC0415 - only this branch needs the matrix
-
             spec = np.asarray(self.amplitudes) @ window_transform(self.layout.m, self.qft_degree).T
             kept = frequency_mask(self.layout.M, self.thresholds, self.mask)
             return float(np.sum(np.abs(spec) ** 2 * kept) / self.layout.N)

@@ -23,7 +23,8 @@ __all__ = [
     "split_stages",
 ]
 
-#: Top-level instructions of :func:`qdn.circuits.problem.build_circuit`, in order.
+#: Top-level instructions of :func:`qdn.circuits.problem.build_circuit`, in order (the flag
+#: schedules have no ``amplify`` rounds, or one for ``"grover-1"``, and a ``mark`` before ``iqft``).
 STAGE_NAMES = ("encode", "qft", "amplify", "iqft")
 
 
