@@ -19,9 +19,10 @@ __all__ = ["LOCALIZATION_METHODS", "run_localization"]
 _DENOISERS = {"localization": localization, "qab": qab}
 
 
-def run_localization(method: str, data: np.ndarray, **_: Any) -> DenoiseResult:
-    """``method`` ("localization" or "qab") on a signal or image, in a :class:`DenoiseResult`."""
-    out = _DENOISERS[method](data)
+def run_localization(method: str, data: np.ndarray, *, sigma: float | None = None, **_: Any) -> DenoiseResult:
+    """``method`` ("localization" or "qab") on a signal or image, in a :class:`DenoiseResult`;
+    ``sigma`` is a known noise level (1 after the Anscombe transform), else estimated."""
+    out = _DENOISERS[method](data, sigma=sigma)
     return DenoiseResult(
         denoised=out, circuit=None, thresholds=np.array([], dtype=np.int64), iterations=0, schedule=None,
         marked_weight=1.0, success_probability=1.0, backend="classical", shots=None, method=method,

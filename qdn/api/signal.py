@@ -95,7 +95,7 @@ def _denoise_2d(image, window: int, method: str, *, pad: bool, noise: Any, two_s
         return denoise_image(image, window, pad=pad, **options)
     img = as_signal(image, name="image", ndim=2)
     if method in LOCALIZATION_METHODS:  # any size: patches of their own, no padding
-        return METHODS[method](img)
+        return METHODS[method](img, sigma=options.get("sigma"))
     padded = pad_pow2(img, pad=pad, square=method != "fft-window", name="image")
     res = METHODS[method](padded, window=check_window(window, min(padded.shape)) if method == "fft-window" else window,
                           **options)

@@ -7,8 +7,10 @@ and localization measurements"; no hyperparameter tuning.
 
 Ours (the full text was not available; everything below is our reading):
 
-* the modes are those of QAB's Hamiltonian ``H = diag(V) + p L`` per patch, energy-sorted, at the
-  paper group's default physics (:mod:`qdn.localization.options`);
+* the modes are those of QAB's Hamiltonian ``H = diag(V) + p L`` per patch, energy-sorted; the
+  physics ``p = hbar2m`` and the blur of ``V`` is chosen per input by a blind rule, SURE of this
+  very reconstruction over a grid around the paper group's values, on a subsample of patches
+  (:mod:`qdn.localization.physics`; a value passed is used as given);
 * every mode ``n`` gets a localization measure (participation ratio ``PR_n``) and a diffusivity
   (a Kubo–Greenwood-style estimate from ``[H, X]``), :func:`mode_report`;
 * the split is mode-resolved and blind: each mode's weight is the product of an energy step (low
@@ -36,6 +38,7 @@ from .adaptive_basis import patch_basis
 from .driver import denoise_patches, noise_level
 from .modes import diffusivity, participation_ratio
 from .options import settings
+from .physics import choose_physics
 from .reconstruction import sure_step
 
 __all__ = ["localization", "ModeReport", "mode_report"]
@@ -50,7 +53,9 @@ def localization(y, *, patch: int | None = None, stride: int | None = None, hbar
     y : array_like, shape (N,) or (H, W)
         Noisy data (finite, real, not constant).
     patch, stride, hbar2m, blur, sigma
-        As for :func:`qdn.localization.qab.qab` (all None: chosen from the data and the defaults).
+        As for :func:`qdn.localization.qab.qab` (all None: chosen from the data and the defaults;
+        ``hbar2m`` and ``blur`` by the blind rule, which
+        :func:`qdn.localization.blind_physics` reports).
 
     Returns
     -------
@@ -63,15 +68,17 @@ def localization(y, *, patch: int | None = None, stride: int | None = None, hbar
         Non-finite, complex or constant input; data smaller than one patch; a bad option.
     """
     s = settings(y, patch=patch, stride=stride, hbar2m=hbar2m, blur=blur, sigma=sigma)
+    physics = choose_physics(s, per_mode=True)
     return denoise_patches(
-        s, lambda pb, sig, sl: sure_step(pb.alpha, pb.norm2, sig, pb.alpha.size, per_mode=True)[0])
+        s, lambda pb, sig, sl: sure_step(pb.alpha, pb.norm2, sig, pb.alpha.size, per_mode=True)[0],
+        hbar2m=physics.hbar2m, blur=physics.blur)
 
 
 @dataclass(frozen=True)
 class ModeReport:
     """Per-mode view of one patch: ``energies``, ``participation`` (PR), ``diffusivity``,
     ``alpha`` (coefficients of the scaled patch), ``weights`` (what :func:`localization` keeps),
-    ``sigma`` (noise level of the scaled patch)."""
+    ``sigma`` (noise level of the scaled patch), ``hbar2m`` and ``blur`` (the physics used)."""
 
     energies: np.ndarray
     participation: np.ndarray
@@ -79,16 +86,21 @@ class ModeReport:
     alpha: np.ndarray
     weights: np.ndarray
     sigma: float
+    hbar2m: float
+    blur: float
 
 
 def mode_report(patch, *, hbar2m: float | None = None, blur: float | None = None,
                 sigma: float | None = None) -> ModeReport:
-    """The modes of one whole patch (1-D or 2-D, used as a single patch) and their measures."""
+    """The modes of one whole patch (1-D or 2-D, used as a single patch) and their measures; the
+    physics as :func:`localization` sets it for that patch alone (None: the blind rule)."""
     s = settings(patch, patch=min(np.shape(patch)), stride=None, hbar2m=hbar2m, blur=blur, sigma=sigma)
-    pb = patch_basis(s.data, hbar2m=s.hbar2m, blur=s.blur, count=None)
+    physics = choose_physics(s, per_mode=True)
+    pb = patch_basis(s.data, hbar2m=physics.hbar2m, blur=physics.blur, count=None)
     sig = noise_level(s) / pb.scale
     weights = sure_step(pb.alpha, pb.norm2, sig, pb.alpha.size, per_mode=True)[0]
     return ModeReport(
         energies=pb.modes.energies, participation=participation_ratio(pb.modes.vectors),
         diffusivity=diffusivity(pb.h, pb.modes, s.data.shape), alpha=pb.alpha, weights=weights, sigma=sig,
+        hbar2m=physics.hbar2m, blur=physics.blur,
     )

@@ -15,6 +15,8 @@ potential. Pixels are flattened in C order (row by row).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.ndimage import gaussian_filter
@@ -52,10 +54,16 @@ def laplacian(shape: tuple[int, ...]) -> sp.csr_matrix:
     return sp.kronsum(_path_laplacian(w), _path_laplacian(h), format="csr")
 
 
+@lru_cache(maxsize=8)
+def _shared_laplacian(shape: tuple[int, ...]) -> sp.csr_matrix:
+    """:func:`laplacian`, built once per shape (every patch of an input has the same); read only."""
+    return laplacian(shape)
+
+
 def hamiltonian(potential: np.ndarray, hbar2m: float) -> sp.csr_matrix:
     """``H = diag(V) + hbar2m * L`` for the potential ``V`` of shape ``(N,)`` or ``(H, W)``."""
     v = np.asarray(potential, float)
-    return (sp.diags(v.ravel()) + hbar2m * laplacian(v.shape)).tocsr()
+    return (sp.diags(v.ravel()) + hbar2m * _shared_laplacian(tuple(v.shape))).tocsr()
 
 
 def blurred_potential(patch: np.ndarray, variance: float, scale: float) -> np.ndarray:

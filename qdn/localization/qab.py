@@ -7,8 +7,11 @@ step's cutoff and width by maximising the SNR against the clean image: that is
 :func:`qab_oracle` here, for benchmarks only, labelled so.
 
 Ours: :func:`qab`, the blind rule — the step's cutoff and width minimising SURE with the MAD
-noise level, per patch; the physics (``hbar2m``, blur) at the paper's defaults; patch sizes and
-the basis details in :mod:`qdn.localization.options` and :mod:`qdn.localization.hamiltonian`.
+noise level, per patch; the physics (``hbar2m``, blur) chosen per input by SURE of the same
+reconstruction over a grid around the paper's values (:mod:`qdn.localization.physics`; a value
+passed is used as given); patch sizes and the basis details in :mod:`qdn.localization.options`
+and :mod:`qdn.localization.hamiltonian`. :func:`qab_oracle` keeps the paper's fixed physics
+(:data:`~qdn.localization.options.PAPER`) unless told otherwise, as their code does.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ import numpy as np
 
 from ..common.validation import as_signal
 from .driver import denoise_patches
-from .options import settings
+from .options import PAPER, settings
+from .physics import choose_physics
 from .reconstruction import oracle_step, sure_step
 
 __all__ = ["qab", "qab_oracle"]
@@ -37,9 +41,12 @@ def qab(y, *, patch: int | None = None, stride: int | None = None, hbar2m: float
     stride : int or None
         Step between patches (None: half a patch); at most ``patch``.
     hbar2m : float or None
-        ``p = hbar**2 / 2m`` (None: 3 for images, 0.4 for signals; the paper's).
+        ``p = hbar**2 / 2m`` (> 0). None: chosen by the blind rule from
+        :data:`~qdn.localization.options.GRIDS` (the paper's fixed values: 3 for images, 0.4 for
+        signals); :func:`qdn.localization.blind_physics` reports the choice.
     blur : float or None
-        Variance (pixels squared) of the Gaussian blur of the potential (None: 7.5 / 15).
+        Variance (pixels squared, >= 0) of the Gaussian blur of the potential (None: chosen with
+        ``hbar2m``; the paper's: 7.5 / 15).
     sigma : float or None
         Noise standard deviation; None estimates it (MAD of the finest Haar detail).
 
@@ -54,13 +61,16 @@ def qab(y, *, patch: int | None = None, stride: int | None = None, hbar2m: float
         Non-finite, complex or constant input; data smaller than one patch; a bad option.
     """
     s = settings(y, patch=patch, stride=stride, hbar2m=hbar2m, blur=blur, sigma=sigma)
-    return denoise_patches(s, lambda pb, sig, sl: sure_step(pb.alpha, pb.norm2, sig, pb.alpha.size)[0])
+    physics = choose_physics(s, per_mode=False)
+    return denoise_patches(s, lambda pb, sig, sl: sure_step(pb.alpha, pb.norm2, sig, pb.alpha.size)[0],
+                           hbar2m=physics.hbar2m, blur=physics.blur)
 
 
 def qab_oracle(y, clean, *, patch: int | None = None, stride: int | None = None, hbar2m: float | None = None,
                blur: float | None = None) -> np.ndarray:
     """ORACLE QAB (benchmarks only): the step of each patch chosen against ``clean``, as the
-    group's MATLAB code does. Same options as :func:`qab`; ``clean`` has ``y``'s shape."""
+    group's MATLAB code does. Same options as :func:`qab` (``hbar2m``, ``blur`` None: the paper's
+    fixed values, :data:`~qdn.localization.options.PAPER`); ``clean`` has ``y``'s shape."""
     s = settings(y, patch=patch, stride=stride, hbar2m=hbar2m, blur=blur, sigma=None)
     ref = as_signal(clean, name="clean", ndim=s.data.ndim)
     if ref.shape != s.data.shape:
@@ -69,4 +79,6 @@ def qab_oracle(y, clean, *, patch: int | None = None, stride: int | None = None,
     def rule(pb, _sigma, sl):
         return oracle_step(pb.alpha, pb.modes.vectors.T @ (ref[sl].ravel() / pb.scale))[0]
 
-    return denoise_patches(s, rule)
+    paper_hbar2m, paper_blur = PAPER[s.data.ndim]
+    return denoise_patches(s, rule, hbar2m=paper_hbar2m if s.hbar2m is None else s.hbar2m,
+                           blur=paper_blur if s.blur is None else s.blur)
