@@ -186,3 +186,61 @@ class Report:
         if echo:
             print("\nwrote " + ", ".join(str(p) for p in written), file=sys.stderr)
         return written
+
+
+# ---------------------------------------------------------------------------------------------
+# Sweeps on Dask (issue 22): the independent cases of a benchmark as Dask tasks
+# ---------------------------------------------------------------------------------------------
+def add_dask_args(parser) -> None:
+    """``--workers N`` / ``--scheduler ADDRESS`` of a benchmark script (serial without them)."""
+    parser.add_argument("--workers", type=int, default=None,
+                        help="run the independent cases on a local Dask cluster of N worker processes (default: serial)")
+    parser.add_argument("--scheduler", default=None, help="run the cases on the Dask scheduler at this address")
+
+
+def dask_session(workers: int | None = None, scheduler: str | None = None):
+    """A context giving a ``distributed.Client`` (a new local cluster of ``workers`` processes,
+    or the scheduler at ``scheduler``), or None for a serial run when neither is given."""
+    import contextlib
+
+    if workers is None and not scheduler:
+        return contextlib.nullcontext(None)
+    from qdn.batch.driver import dask_client
+
+    return dask_client(workers, scheduler)
+
+
+def _ship_by_value(func: Callable) -> None:
+    """Benchmark scripts are loaded from their files (``__main__`` or ``qdn_benchmarks_<name>``),
+    which a worker cannot import: send their code with the task (cloudpickle by value)."""
+    import cloudpickle
+
+    for name in (getattr(func, "__module__", None), __name__):
+        mod = sys.modules.get(name or "")
+        if mod is not None and name != "__main__" and name != "qdn" and not name.startswith("qdn."):
+            cloudpickle.register_pickle_by_value(mod)
+
+
+def map_cases(func: Callable[[Any], Any], cases: Sequence[Any], *, client=None, desc: str = "cases") -> list:
+    """``[func(c) for c in cases]``, in order: serially when ``client`` is None, else as one Dask
+    task per case (same function, same arguments, so the same seeds and the same results); one
+    progress bar either way."""
+    from tqdm import tqdm
+
+    cases = list(cases)
+    if client is None:
+        return [func(c) for c in tqdm(cases, desc=desc, disable=None, leave=False)]
+    import cloudpickle
+    from distributed import as_completed
+
+    from qdn.batch.driver import call_by_value
+
+    # Dask pickles a function by reference when plain pickle can, and a worker cannot import a
+    # script loaded from its file: send the function by value, as bytes with each task (a few
+    # kB; no shared data future, so the tasks stay independent and are balanced as they finish)
+    _ship_by_value(func)
+    payload = cloudpickle.dumps(func)
+    futures = client.map(call_by_value, [payload] * len(cases), cases, pure=False)
+    for _ in tqdm(as_completed(futures), total=len(futures), desc=desc, disable=None, leave=False):
+        pass
+    return client.gather(futures)

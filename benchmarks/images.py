@@ -43,7 +43,8 @@ PSNR (:func:`qdn.metrics.psnr`, data range 1) and SSIM (``skimage.metrics.struct
 data range 1). A second table measures what cycle spinning costs (circuit runs, emulator time)
 and gains on CT_small.
 
-Usage: ``python benchmarks/images.py [--quick] [--out DIR]``. The full run writes
+Usage: ``python benchmarks/images.py [--quick] [--out DIR] [--workers N | --scheduler ADDRESS]`` (the
+(image, noise) cases as Dask tasks: the same figures; the time column is each method's own time). The full run writes
 ``benchmarks/results/images.md`` and one ``images_<image>.png`` grid per image; ``--quick`` (fewer images and shifts) only
 prints unless ``--out`` is given.
 """
@@ -60,6 +61,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
+sys.path.insert(0, str(ROOT))
 
 import qdn  # noqa: E402
 from qdn.noise import images as image_noise  # noqa: E402
@@ -155,32 +157,47 @@ def ssim(clean, est) -> float:
     return float(structural_similarity(clean, est, data_range=1.0))
 
 
-def run_comparison(quick: bool):
+def _comparison_case(case):
+    """Every method on one (image, noise): an independent task; returns the outputs and times."""
+    quick, noisy = case
+    results = {"noisy": (noisy, 0.0)}
+    for mname, fn in methods(quick).items():
+        t0 = time.perf_counter()
+        out = np.asarray(fn(noisy), float)
+        results[mname] = (out, time.perf_counter() - t0)
+    return results
+
+
+def run_comparison(quick: bool, client=None):
+    """The comparison table, its (image, noise) cases serially or as Dask tasks on ``client``."""
+    from _common import map_cases
+
+    pairs = [(name, clean, noise_name, noisy) for name, clean in load_images(quick).items()
+             for noise_name, noisy in noises(clean, seed=7, quick=quick).items()]
+    outputs = map_cases(_comparison_case, [(quick, noisy) for *_, noisy in pairs], client=client, desc="images")
     rows, figures = [], []
-    meth = methods(quick)
-    for name, clean in load_images(quick).items():
-        for noise_name, noisy in noises(clean, seed=7, quick=quick).items():
-            results = {"noisy": (noisy, 0.0)}
-            for mname, fn in meth.items():
-                t0 = time.perf_counter()
-                out = np.asarray(fn(noisy), float)
-                results[mname] = (out, time.perf_counter() - t0)
-            for mname, (out, secs) in results.items():
-                rows.append((name, noise_name, mname, psnr(clean, out, data_range=1.0), ssim(clean, out), secs))
-            figures.append((name, noise_name, clean, results))
+    for (name, clean, noise_name, _), results in zip(pairs, outputs):
+        for mname, (out, secs) in results.items():
+            rows.append((name, noise_name, mname, psnr(clean, out, data_range=1.0), ssim(clean, out), secs))
+        figures.append((name, noise_name, clean, results))
     return rows, figures
 
 
-def run_spinning(quick: bool):
+def _spinning_case(case):
+    clean, noise_name, noisy, k = case
+    t0 = time.perf_counter()
+    res = denoise_image(noisy, WINDOW, backend="emulator", cycle_spins=k)
+    secs = time.perf_counter() - t0
+    return (noise_name, k, res.runs, psnr(clean, res.denoised, data_range=1.0), ssim(clean, res.denoised), secs)
+
+
+def run_spinning(quick: bool, client=None):
+    from _common import map_cases
+
     clean = load_images(False)["CT_small"]
-    out = []
-    for noise_name, noisy in list(noises(clean, seed=7, quick=quick).items())[:2]:
-        for k in ([1, 4, 16] if quick else [1, 2, 4, 8, 16, 32, 64]):
-            t0 = time.perf_counter()
-            res = denoise_image(noisy, WINDOW, backend="emulator", cycle_spins=k)
-            secs = time.perf_counter() - t0
-            out.append((noise_name, k, res.runs, psnr(clean, res.denoised, data_range=1.0), ssim(clean, res.denoised), secs))
-    return out
+    cases = [(clean, noise_name, noisy, k) for noise_name, noisy in list(noises(clean, seed=7, quick=quick).items())[:2]
+             for k in ([1, 4, 16] if quick else [1, 2, 4, 8, 16, 32, 64])]
+    return map_cases(_spinning_case, cases, client=client, desc="images (spinning)")
 
 
 def _qubits(variant: str) -> int:
@@ -311,10 +328,14 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer images and shifts; prints unless --out")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default benchmarks/results for a full run)")
+    from _common import add_dask_args, dask_session
+
+    add_dask_args(parser)
     args = parser.parse_args(argv)
     out = args.out if args.out is not None else (None if args.quick else ROOT / "results")
-    rows, figs = run_comparison(args.quick)
-    spin = run_spinning(args.quick)
+    with dask_session(args.workers, args.scheduler) as client:  # serial unless --workers/--scheduler
+        rows, figs = run_comparison(args.quick, client)
+        spin = run_spinning(args.quick, client)
     text = markdown(rows, spin, args.quick)
     print(text)
     if out is not None:

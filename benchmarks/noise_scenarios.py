@@ -10,6 +10,7 @@ deviation over the seeds; PSNR uses the clean signal's peak-to-peak range (qdn.m
 
     python benchmarks/noise_scenarios.py                 # N = 512, 20 seeds
     python benchmarks/noise_scenarios.py --seeds 5 --p 0.02 --n 256
+    python benchmarks/noise_scenarios.py --workers 2      # the cases as Dask tasks (same figures)
 
 Writes ``benchmarks/results/noise_scenarios.md`` (machine header, table; ``--out DIR`` elsewhere);
 ``--quick`` runs 2 seeds at N = 64 and writes only when given ``--out``.
@@ -55,6 +56,15 @@ def scenarios(eps: float, snr_db: float, p: float, scale: float) -> dict:
     }
 
 
+def _case(case) -> tuple[float, float, float]:
+    """PSNR noisy, paper's qdn and qdn for one (signal, scenario, seed): an independent task."""
+    clean, make, seed, window = case
+    noisy = make(clean, seed)
+    paper = psnr(clean, qdn.denoise(noisy, window, shifts=1, backend="emulator").denoised)
+    after = psnr(clean, qdn.denoise(noisy, backend="emulator").denoised)
+    return psnr(clean, noisy), paper, after
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=512)
@@ -66,11 +76,14 @@ def main(argv=None) -> int:
     ap.add_argument("--snr", type=float, default=15.0)
     ap.add_argument("--p", type=float, default=0.05)
     ap.add_argument("--seeds", type=int, default=20)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _common import add_dask_args, dask_session, map_cases
+
+    add_dask_args(ap)
     args = ap.parse_args(argv)
     if args.quick:
         args.n, args.seeds = 64, 2
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     from _common import RESULTS, _atomic_write, machine
 
     mach = "; ".join(f"{k} {v}" for k, v in machine().items())
@@ -81,21 +94,19 @@ def main(argv=None) -> int:
     print(f"paper: window {args.window}, shifts 1; qdn: defaults; seeds 0..{args.seeds - 1}, backend='emulator'")
     print(head)
     print("-" * len(head))
-    for sname, clean in signals(args.n).items():
-        for scen, make in scenarios(args.eps, args.snr, args.p, args.scale).items():
-            before, paper, after = [], [], []
-            for seed in range(args.seeds):
-                noisy = make(clean, seed)
-                paper.append(psnr(clean, qdn.denoise(noisy, args.window, shifts=1, backend="emulator").denoised))
-                after.append(psnr(clean, qdn.denoise(noisy, backend="emulator").denoised))
-                before.append(psnr(clean, noisy))
-            b, q, a = np.array(before), np.array(paper), np.array(after)
-            print(
-                f"{sname:<15} {scen:<26} {b.mean():8.2f} +- {b.std():5.2f} {q.mean():7.2f} +- {q.std():5.2f} "
-                f"{a.mean():7.2f} +- {a.std():5.2f} {(a - b).mean():6.2f}"
-            )
-            rows.append(f"| {sname} | {scen} | {b.mean():.2f} ± {b.std():.2f} | {q.mean():.2f} ± {q.std():.2f} | "
-                        f"{a.mean():.2f} ± {a.std():.2f} | {(a - b).mean():+.2f} |")
+    pairs = [(sname, clean, scen, make) for sname, clean in signals(args.n).items()
+             for scen, make in scenarios(args.eps, args.snr, args.p, args.scale).items()]
+    cases = [(clean, make, seed, args.window) for _, clean, _, make in pairs for seed in range(args.seeds)]
+    with dask_session(args.workers, args.scheduler) as client:  # serial unless --workers/--scheduler
+        results = map_cases(_case, cases, client=client, desc="noise scenarios")
+    for k, (sname, _, scen, _) in enumerate(pairs):
+        b, q, a = (np.array(col) for col in zip(*results[k * args.seeds:(k + 1) * args.seeds]))
+        print(
+            f"{sname:<15} {scen:<26} {b.mean():8.2f} +- {b.std():5.2f} {q.mean():7.2f} +- {q.std():5.2f} "
+            f"{a.mean():7.2f} +- {a.std():5.2f} {(a - b).mean():6.2f}"
+        )
+        rows.append(f"| {sname} | {scen} | {b.mean():.2f} ± {b.std():.2f} | {q.mean():.2f} ± {q.std():.2f} | "
+                    f"{a.mean():.2f} ± {a.std():.2f} | {(a - b).mean():+.2f} |")
     elapsed = time.perf_counter() - t0
     print(f"({elapsed:.1f} s)")
     if args.quick and args.out is None:

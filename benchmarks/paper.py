@@ -13,6 +13,7 @@ Parameter policy (one per table, stated in its title):
 
     python benchmarks/paper.py            # full run (a few minutes on 2 cores)
     python benchmarks/paper.py --quick    # CI smoke run
+    python benchmarks/paper.py --workers 2   # the same cases as Dask tasks (same rows; --scheduler ADDRESS for a cluster)
 """
 
 from __future__ import annotations
@@ -24,10 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import machine  # noqa: E402
+from _common import add_dask_args, dask_session, machine  # noqa: E402
 
 import qdn
 from qdn.classical import denoisers as classical
@@ -156,22 +156,27 @@ def machine_header() -> str:
     return "Machine: " + "; ".join(f"{k} {v}" for k, v in machine().items())
 
 
-def run(quick: bool, policy: str, seeds: int, sizes, windows) -> list[Row]:
-    rows: list[Row] = []
+def _case(case) -> list[tuple]:
+    """The rows of one (signal, scenario, seed) case: an independent task (same seed wherever it runs)."""
+    n, name, clean, scenario, seed, policy, windows = case
+    ref, noisy = make_noisy(scenario, clean, seed)
+    out = [(name, n, 0, scenario, "noisy", seed, qdn.metrics.psnr(ref, noisy), qdn.classical.metrics.snr(ref, noisy))]
+    for method in METHODS:
+        for window in (windows if method in WINDOWED else [0]):
+            est = denoise_with_policy(method, ref, noisy, window or 16, policy, scenario in COUNT_SCENARIOS)
+            out.append((name, n, window, scenario, method, seed, qdn.metrics.psnr(ref, est), qdn.classical.metrics.snr(ref, est)))
+    return out
+
+
+def run(quick: bool, policy: str, seeds: int, sizes, windows, client=None) -> list[Row]:
+    """Every case of the sweep, serially or as Dask tasks on ``client`` (the same rows either way)."""
+    from _common import map_cases
+
     jobs = [(n, name, clean) for n in sizes for name, clean in signals(n, quick).items() if clean is not None]
-    total = len(jobs) * len(SCENARIOS) * seeds
-    with tqdm(total=total, desc=f"paper ({policy})", disable=None) as bar:
-        for n, name, clean in jobs:
-            for scenario in SCENARIOS:
-                for seed in range(seeds):
-                    ref, noisy = make_noisy(scenario, clean, seed)
-                    rows.append(Row(name, n, 0, scenario, "noisy", seed, qdn.metrics.psnr(ref, noisy), qdn.classical.metrics.snr(ref, noisy)))
-                    for method in METHODS:
-                        for window in (windows if method in WINDOWED else [0]):
-                            est = denoise_with_policy(method, ref, noisy, window or 16, policy, scenario in COUNT_SCENARIOS)
-                            rows.append(Row(name, n, window, scenario, method, seed, qdn.metrics.psnr(ref, est), qdn.classical.metrics.snr(ref, est)))
-                    bar.update()
-    return rows
+    cases = [(n, name, clean, scenario, seed, policy, list(windows))
+             for n, name, clean in jobs for scenario in SCENARIOS for seed in range(seeds)]
+    results = map_cases(_case, cases, client=client, desc=f"paper ({policy})")
+    return [Row(*row) for rows in results for row in rows]
 
 
 def _mean_std(vals):
@@ -241,24 +246,29 @@ def paper_comparison(rows: list[Row], window: int) -> str:
     return "\n".join(lines)
 
 
-def blocking(quick: bool, window: int, seeds: int) -> dict[str, float]:
+def _blocking_case(case) -> tuple[float, float]:
+    m, clean, seed, window, edge = case
+    noisy = awgn(clean, 15.0, seed=seed)
+    err = (_run(m, noisy, window) - clean) ** 2
+    return float(err[edge].mean()), float(err[~edge].mean())
+
+
+def blocking(quick: bool, window: int, seeds: int, client=None) -> dict[str, float]:
     """Error at window edges vs inside, AWGN 15 dB: MSE on the first and last sample of each
     window divided by MSE on the others (1.0 = no blocking), over all signals and seeds."""
+    from _common import map_cases
+
     n = 256 if quick else 1024
     edge = np.zeros(n, bool)
     edge[::window] = edge[window - 1 :: window] = True
+    methods = ("qdn", "qdn-paper", "qft", "qwt", "wavelet-bayes", "savgol")
+    cases = [(m, clean, seed, window, edge) for m in methods for clean in signals(n, quick).values()
+             if clean is not None for seed in range(seeds)]
+    errors = map_cases(_blocking_case, cases, client=client, desc="paper (blocking)")
     out = {}
-    for m in ("qdn", "qdn-paper", "qft", "qwt", "wavelet-bayes", "savgol"):
-        e_edge, e_in = [], []
-        for clean in signals(n, quick).values():
-            if clean is None:
-                continue
-            for seed in range(seeds):
-                noisy = awgn(clean, 15.0, seed=seed)
-                err = (_run(m, noisy, window) - clean) ** 2
-                e_edge.append(err[edge].mean())
-                e_in.append(err[~edge].mean())
-        out[m] = float(np.mean(e_edge) / np.mean(e_in))
+    for m in methods:
+        mine = [e for c, e in zip(cases, errors) if c[0] == m]
+        out[m] = float(np.mean([e[0] for e in mine]) / np.mean([e[1] for e in mine]))
     return out
 
 
@@ -329,6 +339,7 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="tiny CI run")
     ap.add_argument("--seeds", type=int, default=None)
     ap.add_argument("--out", type=Path, default=RESULTS)
+    add_dask_args(ap)
     args = ap.parse_args(argv)
     seeds = args.seeds or (2 if args.quick else 10)
     sizes = [256] if args.quick else [512, 1024]
@@ -336,13 +347,14 @@ def main(argv=None) -> int:
     main_window = 16
     args.out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    rows_auto = run(args.quick, "auto", seeds, sizes, windows)
-    rows_oracle = run(args.quick, "oracle", max(1, seeds // 5) if not args.quick else 1, sizes, [main_window])
-    elapsed = time.perf_counter() - t0
+    with dask_session(args.workers, args.scheduler) as client:  # serial unless --workers/--scheduler
+        rows_auto = run(args.quick, "auto", seeds, sizes, windows, client)
+        rows_oracle = run(args.quick, "oracle", max(1, seeds // 5) if not args.quick else 1, sizes, [main_window], client)
+        elapsed = time.perf_counter() - t0
+        block = blocking(args.quick, main_window, seeds, client)
     auto_md, csv_auto = summarise(rows_auto, "auto", main_window)
     oracle_md, csv_oracle = summarise(rows_oracle, "oracle", main_window)
     figs = figures(args.out, sizes[-1], main_window)
-    block = blocking(args.quick, main_window, seeds)
     md = [
         "# The paper's experiments, reproduced",
         "",

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/run_all.py [--quick] [--out DIR] [--only emulator,aer,resources,paper,noise,quantum-input,images,hardware,local-noise,localization]
+    python benchmarks/run_all.py [--quick] [--out DIR] [--only emulator,aer,resources,paper,noise,quantum-input,images,hardware,local-noise,localization,batch] [--workers N | --scheduler ADDRESS]
 
 Each script writes ``<name>.md`` and its CSV tables into ``--out`` (default
 ``benchmarks/results``; a ``--quick`` run without ``--out`` writes into a new temporary folder,
@@ -33,7 +33,10 @@ SCRIPTS = {
     "spinning": "spinning",
     "imaging": "imaging",
     "localization": "localization",
+    "batch": "batch",
 }
+#: Scripts whose independent cases run as Dask tasks with ``--workers`` / ``--scheduler``.
+DASK_SCRIPTS = ("paper", "noise_scenarios", "images")
 
 
 def load(name: str):
@@ -45,8 +48,10 @@ def load(name: str):
     return module
 
 
-def run_all(quick: bool = False, out: str | None = None, only: list[str] | None = None) -> int:
-    """Run the selected benchmarks; returns the number that failed."""
+def run_all(quick: bool = False, out: str | None = None, only: list[str] | None = None, *,
+            workers: int | None = None, scheduler: str | None = None) -> int:
+    """Run the selected benchmarks; returns the number that failed. ``workers`` / ``scheduler``
+    go to the scripts of :data:`DASK_SCRIPTS` (their cases as Dask tasks; serial without them)."""
     failed = 0
     if quick and out is None:
         # a smoke run must not overwrite the committed full results
@@ -56,6 +61,8 @@ def run_all(quick: bool = False, out: str | None = None, only: list[str] | None 
         if key not in SCRIPTS:
             raise ValueError(f"unknown benchmark {key!r}; valid: {', '.join(SCRIPTS)}")
         argv = (["--quick"] if quick else []) + (["--out", str(out)] if out else [])
+        if SCRIPTS[key] in DASK_SCRIPTS:
+            argv += (["--workers", str(workers)] if workers else []) + (["--scheduler", scheduler] if scheduler else [])
         print(f"=== {SCRIPTS[key]} {' '.join(argv)}", flush=True)
         t0 = time.perf_counter()
         try:
@@ -73,9 +80,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny sizes (CI smoke)")
     parser.add_argument("--out", default=None, help="output folder (default benchmarks/results)")
     parser.add_argument("--only", default=None, help=f"comma-separated subset of {', '.join(SCRIPTS)}")
+    parser.add_argument("--workers", type=int, default=None,
+                        help=f"Dask worker processes for {', '.join(DASK_SCRIPTS)} (default: serial)")
+    parser.add_argument("--scheduler", default=None, help="address of a running Dask scheduler for those scripts")
     args = parser.parse_args(argv)
     only = args.only.split(",") if args.only else None
-    return 1 if run_all(args.quick, args.out, only) else 0
+    return 1 if run_all(args.quick, args.out, only, workers=args.workers, scheduler=args.scheduler) else 0
 
 
 if __name__ == "__main__":

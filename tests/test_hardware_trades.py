@@ -285,3 +285,16 @@ def test_postselect_stage_report(torino):
     plain = hw.resource_report(hw.build_program(_ecg(16), 4, schedule="postselect"), torino)
     assert rep.stages["encode"].two_qubit < plain.stages["encode"].two_qubit
     assert rep.total.two_qubit < 100 and rep.success.total > 0.3
+
+
+def test_denoise_cli_postselect(tmp_path, capsys):
+    exact, post = tmp_path / "exact.csv", tmp_path / "post.csv"
+    common = ["--demo", "--shifts", "1", "--window", "16", "--backend", "emulator"]
+    assert main(["denoise", *common, "-o", str(exact)]) == 0
+    assert main(["denoise", *common, "--schedule", "postselect", "-o", str(post)]) == 0
+    a = np.genfromtxt(exact, delimiter=",", names=True)
+    b = np.genfromtxt(post, delimiter=",", names=True)
+    assert_allclose(b["denoised"], a["denoised"], atol=1e-9)
+    capsys.readouterr()
+    assert main(["denoise", "--demo", "--schedule", "postselect", "-o", str(tmp_path / "x.csv")]) == 2
+    assert "shifts=1" in capsys.readouterr().err and not (tmp_path / "x.csv").exists()

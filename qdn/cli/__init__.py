@@ -8,8 +8,9 @@ options they share (:mod:`qdn.cli.args`), and their input and output files
 failures as one line naming the file). It is the top layer: it may import every other layer
 of qdn (api, io, hardware, noise, classical, circuits, ...), and nothing in qdn imports it
 (``python -m qdn`` and the ``qdn`` script enter through :func:`main`). Inside it,
-``main`` imports ``hardware``, ``args`` and ``files``, ``hardware`` imports ``args`` and
-``files``, and ``args`` and ``files`` import neither.
+``main`` imports ``hardware``, ``batch``, ``args`` and ``files``, ``hardware`` imports ``args`` and
+``files``, and ``args`` and ``files`` import neither. ``qdn batch`` (:mod:`qdn.cli.batch`) runs
+:mod:`qdn.batch`, which sits between: it imports ``args`` and ``files``, never ``main``.
 """
 
 from .main import main

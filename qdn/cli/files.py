@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 __all__ = ["one_line", "reading", "check_values", "numerics", "check_result", "check_output", "check_distinct",
-           "write_all", "figure_write", "check_figure"]
+           "write_all", "figure_write", "check_figure", "is_image_file"]
 
 
 def one_line(exc: BaseException | str) -> str:
@@ -69,6 +69,28 @@ def reading(path):
         raise ValueError(f"cannot read {path}: {exc.strerror or one_line(exc)}") from None
     except Exception as exc:  # a malformed file can make a parser fail in any way
         raise ValueError(f"cannot read {path}: {type(exc).__name__}: {one_line(exc)}") from None
+
+
+def is_image_file(path: str | os.PathLike) -> bool:
+    """Whether ``qdn denoise`` treats ``path`` as an image: a DICOM file without a waveform, a 2-D
+    ``.npy`` array, or a PNG/TIFF file; anything unreadable counts as a signal, so that the
+    signal reader names the problem."""
+    from ..io.images import IMAGE_SUFFIXES
+
+    suffix = Path(path).suffix.lower()
+    if suffix in (".dcm", ".dicom"):
+        import pydicom
+
+        try:
+            return "WaveformSequence" not in pydicom.dcmread(path, stop_before_pixels=True)
+        except Exception:  # unreadable: let the signal reader say why
+            return False
+    if suffix == ".npy":
+        try:
+            return np.load(path, mmap_mode="r", allow_pickle=False).ndim == 2
+        except Exception:
+            return False
+    return suffix in IMAGE_SUFFIXES
 
 
 def _span(arr: np.ndarray) -> str:

@@ -16,8 +16,10 @@ from pathlib import Path
 import numpy as np
 
 from .args import NOISE_KINDS, Parser, UsageError, add_noise, noise_arg, positive_int, shifts_arg, threshold_arg, window_arg
-from .files import (check_distinct, check_figure, check_output, check_result, check_values, figure_write, numerics,
-                    one_line, reading, write_all)
+from .batch import add_subcommand as add_batch
+from .batch import run as run_batch
+from .files import (check_distinct, check_figure, check_output, check_result, check_values, figure_write,
+                    is_image_file, numerics, one_line, reading, write_all)
 from .hardware import add_subcommands
 from .hardware import run as run_hardware
 from .imaging import add_subcommands as add_imaging
@@ -40,36 +42,10 @@ def _parser() -> Parser:
     )
     d.add_argument("input", nargs="?", help="input file")
     d.add_argument("-o", "--output", required=True, help="output file (.csv, .npy, .wav, .dcm; images .png, .tif, .npy, .dcm)")
-    d.add_argument("--method", default="qdn",
-                   help="qdn | qft | qwt | fft-window | wavelet | wiener | savgol | localization | qab "
-                        "(default qdn; images: qdn, localization, qab)")
-    d.add_argument("--wavelet", choices=["haar", "db2", "d4"], default=None,
-                   help="--method qwt only: haar (default) or the 4-tap Daubechies D4 (db2 in PyWavelets' naming, alias d4)")
-    d.add_argument("--anonymize", action="store_true", help="DICOM output: strip patient-identifying tags")
     d.add_argument("--demo", action="store_true", help="use PyWavelets' bundled ECG (1024 samples) with AWGN at 15 dB")
-    d.add_argument("--column", help="CSV column to read")
-    d.add_argument("--window", type=window_arg, default=None,
-                   help="window length / patch side, a power of two, or 'auto' (default: auto for signals, "
-                        "chosen by Monte-Carlo SURE; 8 for images)")
-    d.add_argument("--shifts", type=shifts_arg, default="auto",
-                   help="cycle-spinning shifts, a power of two <= the window, or 'auto' (= the window; default). "
-                        "--shifts 1 --window 16 is the paper's algorithm")
-    d.add_argument("--spin", choices=["circuit", "runs"], default=None,
-                   help="shifts > 1: one circuit with a shift register, or one circuit per shift (default: circuit)")
-    d.add_argument("--boundary", choices=["reflect", "periodic"], default="reflect",
-                   help="the signal is mirrored first (default) or shifts wrap around")
-    d.add_argument("--noise-model", choices=["gaussian", "poisson"], default="gaussian",
-                   help="poisson: the input holds counts (Anscombe transform, exact unbiased inverse)")
-    d.add_argument("--threshold", type=threshold_arg, default="auto", help="'auto' (per-window SURE) or a bin count")
-    d.add_argument("--schedule", choices=["exact", "grover", "fixed-point"], default="exact")
-    d.add_argument("--variant", choices=["register", "compact"], default=None,
-                   help="circuit variant (default: compact for the spinning circuit, else register; compact on devices)")
-    d.add_argument("--backend", default=None, help="emulator | statevector | aer (default: chosen by size)")
-    d.add_argument("--shots", type=int, default=None, help="sample this many shots (default: exact readout)")
-    d.add_argument("--noise", type=noise_arg, default=None, help="add noise before denoising: " + ", ".join(NOISE_KINDS))
-    d.add_argument("--seed", type=int, default=0, help="seed for noise and sampling (default 0)")
     d.add_argument("--plot", help="write a figure of the result; the suffix names the format (.png, .pdf, .svg, ...)")
-    d.add_argument("--force", action="store_true", help="overwrite existing output files")
+    denoise_options(d)
+    add_batch(sub, denoise_options)  # batch: many files on Dask, resumable (qdn.cli.batch)
     c = sub.add_parser("circuit", help="build the qdn circuit for a random signal; export OpenQASM 3 and a drawing")
     c.add_argument("--n", type=positive_int, default=8, help="signal length N (power of two, default 8)")
     c.add_argument("--window", type=window_arg, default=4, help="window length, a power of two (default 4)")
@@ -91,23 +67,43 @@ def _parser() -> Parser:
     return ap
 
 
+def denoise_options(p) -> None:
+    """Add the options of ``qdn denoise`` that apply to any one input file (method, window,
+    thresholds, noise model, shifts, backend, ...; not the input, ``-o``, ``--demo`` or ``--plot``)
+    to the parser ``p``: ``qdn denoise`` and ``qdn batch`` share them."""
+    p.add_argument("--method", default="qdn",
+                   help="qdn | qft | qwt | fft-window | wavelet | wiener | savgol | localization | qab "
+                        "(default qdn; images: qdn, localization, qab)")
+    p.add_argument("--wavelet", choices=["haar", "db2", "d4"], default=None,
+                   help="--method qwt only: haar (default) or the 4-tap Daubechies D4 (db2 in PyWavelets' naming, alias d4)")
+    p.add_argument("--anonymize", action="store_true", help="DICOM output: strip patient-identifying tags")
+    p.add_argument("--column", help="CSV column to read")
+    p.add_argument("--window", type=window_arg, default=None,
+                   help="window length / patch side, a power of two, or 'auto' (default: auto for signals, "
+                        "chosen by Monte-Carlo SURE; 8 for images)")
+    p.add_argument("--shifts", type=shifts_arg, default="auto",
+                   help="cycle-spinning shifts, a power of two <= the window, or 'auto' (= the window; default). "
+                        "--shifts 1 --window 16 is the paper's algorithm")
+    p.add_argument("--spin", choices=["circuit", "runs"], default=None,
+                   help="shifts > 1: one circuit with a shift register, or one circuit per shift (default: circuit)")
+    p.add_argument("--boundary", choices=["reflect", "periodic"], default="reflect",
+                   help="the signal is mirrored first (default) or shifts wrap around")
+    p.add_argument("--noise-model", choices=["gaussian", "poisson"], default="gaussian",
+                   help="poisson: the input holds counts (Anscombe transform, exact unbiased inverse)")
+    p.add_argument("--threshold", type=threshold_arg, default="auto", help="'auto' (per-window SURE) or a bin count")
+    p.add_argument("--schedule", choices=["exact", "grover", "fixed-point", "postselect", "grover-1"], default="exact",
+                   help="postselect / grover-1: read the kept bins through a measured flag qubit (--shifts 1)")
+    p.add_argument("--variant", choices=["register", "compact"], default=None,
+                   help="circuit variant (default: compact for the spinning circuit, else register; compact on devices)")
+    p.add_argument("--backend", default=None, help="emulator | statevector | aer (default: chosen by size)")
+    p.add_argument("--shots", type=int, default=None, help="sample this many shots (default: exact readout)")
+    p.add_argument("--noise", type=noise_arg, default=None, help="add noise before denoising: " + ", ".join(NOISE_KINDS))
+    p.add_argument("--seed", type=int, default=0, help="seed for noise and sampling (default 0)")
+    p.add_argument("--force", action="store_true", help="overwrite existing output files")
+
+
 def _is_image_file(path: str) -> bool:
-    from qdn.io.images import IMAGE_SUFFIXES
-
-    suffix = Path(path).suffix.lower()
-    if suffix in (".dcm", ".dicom"):
-        import pydicom
-
-        try:
-            return "WaveformSequence" not in pydicom.dcmread(path, stop_before_pixels=True)
-        except Exception:  # unreadable: let the signal reader say why
-            return False
-    if suffix == ".npy":
-        try:
-            return np.load(path, mmap_mode="r", allow_pickle=False).ndim == 2
-        except Exception:
-            return False
-    return suffix in IMAGE_SUFFIXES
+    return is_image_file(path)  # one rule for `qdn denoise` and `qdn batch` (qdn.cli.files)
 
 
 def _check_denoise_outputs(args, image: bool) -> str | None:
@@ -305,7 +301,7 @@ def _warning_line(caught) -> str | None:
 
 def _command(args) -> int:
     """Run a parsed ``denoise``/``circuit``/``bench`` command: its exit code, its error as one line."""
-    handlers = {"denoise": _denoise, "circuit": _circuit, "bench": _bench, "imaging": run_imaging}
+    handlers = {"denoise": _denoise, "circuit": _circuit, "bench": _bench, "imaging": run_imaging, "batch": run_batch}
     try:
         return handlers[args.command](args)
     except (ValueError, FileExistsError) as exc:

@@ -431,7 +431,8 @@ def deidentify(ds) -> None:
     ds.DeidentificationMethodCodeSequence = codes
 
 
-def _dicom_dataset(values: np.ndarray, meta: ImageMeta, anonymize: bool, description: str):
+def _dicom_dataset(values: np.ndarray, meta: ImageMeta, anonymize: bool, description: str,
+                   series_uid: str | None = None):
     from pydicom.dataset import FileMetaDataset
     from pydicom.pixels import pack_bits
     from pydicom.uid import ExplicitVRLittleEndian, generate_uid
@@ -467,7 +468,7 @@ def _dicom_dataset(values: np.ndarray, meta: ImageMeta, anonymize: bool, descrip
 
     uid = generate_uid()
     ds.SOPInstanceUID = uid
-    ds.SeriesInstanceUID = generate_uid()
+    ds.SeriesInstanceUID = series_uid or generate_uid()
     old = str(ds.get("SeriesDescription", "") or "").strip()
     tag = "denoised (qdn)"
     ds.SeriesDescription = f"{old[: 64 - len(tag) - 1]} {tag}" if old else tag
@@ -497,12 +498,15 @@ def write_image(
     force: bool = False,
     anonymize: bool = False,
     description: str = DENOISED_DESCRIPTION,
+    series_uid: str | None = None,
 ) -> Path:
     """Write a 2-D image; the format follows the suffix (see the module doc). Returns the path.
 
     ``meta`` (from :func:`read_image`) fixes the output type; DICOM output needs the metadata of
     a DICOM input. ``anonymize`` (DICOM only) de-identifies the output (:func:`deidentify`).
     ``description`` goes into the DICOM ``SeriesDescription``/``DerivationDescription``.
+    ``series_uid`` (DICOM only) is the new SeriesInstanceUID (default: a new random one), so that
+    the denoised slices of one series stay one series (``qdn batch``).
     """
     path = Path(path)
     fmt = _format_of(path, reading=False)
@@ -534,7 +538,7 @@ def write_image(
             "writing DICOM needs the metadata of a DICOM input (the second value returned by "
             "read_image on a .dcm file): qdn writes a denoised copy of an existing DICOM image"
         )
-    ds = _dicom_dataset(values, meta, anonymize, description)
+    ds = _dicom_dataset(values, meta, anonymize, description, series_uid)
     # dcmwrite (not save_as) so a big-endian source is re-encoded little endian: the only
     # OW/OB payload that depends on byte order, PixelData, was rebuilt little endian above
     return atomic_write(path, lambda tmp: write_dataset(tmp, ds), force=force)
