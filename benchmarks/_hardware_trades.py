@@ -131,13 +131,11 @@ def budget_runs(backend, budget: float, *, test_signal, shots: int = 4096) -> li
             choice = hw.choose_trades(noisy, backend, budget, window=window, threshold=thr)
             settings.append((f"budget {budget:g}", choice.program, choice))
             for setting, prog, ch in settings:
-                success = prog.schedule.success_probability(prog.problem.weight)
-                sent = int(np.ceil(shots / success)) if prog.schedule.flag else shots
+                sent = prog.shots_for(shots)
                 run = hw.submit(prog, backend, shots=sent, seed=1, journal=journal)
                 res = run.result(0)
                 rep = hw.resource_report(prog, backend, stages=False)
-                N = prog.layout.N
-                kept = sum(v for k, v in res.counts.items() if (2 * N <= k < 3 * N if prog.schedule.flag else k < N))
+                kept = prog.kept_shots(res.counts)
                 t = ch.trades if ch is not None else Trades()
                 rows.append({"signal": label, "setting": setting, "schedule": prog.schedule.name,
                              "compression": t.compression, "qft_degree": t.qft_degree,

@@ -54,9 +54,10 @@ class Manifest:
         self.path = Path(path)
         self.records: dict[str, dict] = {}
 
-    def load(self) -> Manifest:
+    def load(self, *, repair: bool = True) -> Manifest:
         """Read the manifest (nothing when absent); a damaged line (a batch killed while writing
-        it) is dropped and the file rewritten atomically without it."""
+        it) is dropped and, with ``repair``, the file rewritten atomically without it (a dry run
+        reads with ``repair=False``: it writes nothing)."""
         try:
             lines = self.path.read_text(encoding="utf-8").splitlines()
         except FileNotFoundError:
@@ -70,7 +71,7 @@ class Manifest:
             if isinstance(rec, dict) and isinstance(rec.get("input"), str):
                 self.records[rec["input"]] = rec
                 good.append(line)
-        if len(good) != len(lines):
+        if repair and len(good) != len(lines):
             text = "".join(g + "\n" for g in good)
             atomic_write(self.path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), force=True)
         return self

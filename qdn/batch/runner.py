@@ -167,7 +167,7 @@ def denoise_files(source: str | os.PathLike, out_dir: str | os.PathLike, *, work
     okey = options_key({**opts, "qdn": _version()})
     path = out / MANIFEST_NAME
     if dry_run:  # read only: no lock, no folder, no repair of the manifest
-        manifest = _read_only(path) if path.exists() else Manifest(path)
+        manifest = Manifest(path).load(repair=False)
         planned = {p.item.rel: p for p in plan_items(items, out, manifest, okey, force=force)}
         summary = BatchSummary(planned={k: p.action for k, p in planned.items()}, dry_run=True)
         summary.skipped = [k for k, p in planned.items() if p.action == "skip"]
@@ -196,21 +196,6 @@ def denoise_files(source: str | os.PathLike, out_dir: str | os.PathLike, *, work
             _run_local(todo, opts, rec, out, workers=workers, scheduler=scheduler, client=client)
     summary.seconds = time.perf_counter() - t0
     return summary
-
-
-def _read_only(path: Path) -> Manifest:
-    """The records of a manifest, read without repairing it (a dry run writes nothing)."""
-    import json
-
-    m = Manifest(path)
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            r = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(r, dict) and isinstance(r.get("input"), str):
-            m.records[r["input"]] = r
-    return m
 
 
 def _jsonable(opts: dict) -> dict:

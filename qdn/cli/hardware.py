@@ -332,10 +332,9 @@ def _run(args) -> int:
     extra = {"clean": [float(v) for v in clean]} if clean is not None else {}
     if choice is not None:
         extra["trades"] = choice.summary()
-    shots = args.shots
-    if program.schedule.flag:  # the flag keeps a fraction `success` of the shots: send more
+    shots = program.shots_for(args.shots)  # a flag schedule keeps a fraction of the shots: send more
+    if shots != args.shots:
         success = program.schedule.success_probability(program.problem.weight)
-        shots = int(np.ceil(args.shots / success))
         print(f"schedule {program.schedule.name}: {shots} shots sent for about {args.shots} kept (success {success:.3g})")
     run = hw.submit(
         program, backend, shots=shots, seed=args.seed, journal=args.root,
@@ -348,8 +347,8 @@ def _run(args) -> int:
         print(f"results pending; collect them with: qdn jobs fetch {run.run_id} --root {args.root} -o OUTPUT")
         return 0
     res = run.result(0)
-    N, flag = res.layout.N, program.schedule.flag
-    kept = sum(v for k, v in res.counts.items() if (2 * N <= k < 3 * N if flag else k < N))
+    flag = program.schedule.flag
+    kept = program.kept_shots(res.counts)
     print(
         f"denoised {noisy.size} samples: {res.circuit.num_qubits} qubits, {res.iterations} amplification round(s), "
         f"{kept}/{res.shots} shots kept ({'flag = 1, ' if flag else ''}anc = 0)"

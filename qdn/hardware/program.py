@@ -98,6 +98,19 @@ class QdnProgram:
         c_hat = rescale(kept_from_counts(self.problem, counts), self.amplitude_total)
         return self.amplitude_map.decode(c_hat).ravel()[: self.n_orig]
 
+    def kept_shots(self, counts: Mapping[int, int]) -> int:
+        """Shots the readout keeps: ``anc = 0``, and ``flag = 1`` for a flag schedule."""
+        if self.schedule.flag:
+            counts = flag_counts(counts, self.layout.N)
+        return int(sum(v for k, v in counts.items() if int(k) < self.layout.N))
+
+    def shots_for(self, kept: int) -> int:
+        """Shots to send for about ``kept`` kept ones: a flag schedule keeps the fraction its
+        success probability (``ceil(kept / success)``); the other schedules send ``kept``."""
+        if not self.schedule.flag:
+            return int(kept)
+        return int(np.ceil(kept / self.schedule.success_probability(self.problem.weight)))
+
     def result(self, counts: Mapping[int, int], *, backend: str, shots: int | None) -> DenoiseResult:
         """A :class:`~qdn.api.results.DenoiseResult` of ``counts`` (``state`` is ``None``)."""
         return DenoiseResult(
